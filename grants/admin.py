@@ -1,0 +1,272 @@
+"""Admin for configuration (programmes, calls, budgets, roles). Lifecycles are read-only here:
+states change only through services, so that every change is checked and recorded."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import (
+    Application,
+    Area,
+    Budget,
+    BudgetEntry,
+    Call,
+    CostCategory,
+    CostLine,
+    Decision,
+    DocumentType,
+    FieldOfAction,
+    FinancingCategory,
+    FinancingLine,
+    FinancingTypeRule,
+    FundingArea,
+    FundingBody,
+    Payout,
+    Programme,
+    RepaymentClaim,
+    StaffRole,
+    StatusChange,
+    TargetGroup,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _config_inline(model_cls, fields=("position", "code", "name")):
+    return type(
+        f"{model_cls.__name__}Inline",
+        (admin.TabularInline,),
+        {"model": model_cls, "extra": 0, "fields": list(fields)},
+    )
+
+
+@admin.register(FundingBody)
+class FundingBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "department"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "funding_body", "teilhaushalt", "produkt", "is_active"]
+    search_fields = ["code", "name"]
+    inlines = [
+        _config_inline(
+            FinancingTypeRule,
+            ("position", "amount_up_to", "min_own_share_percent", "financing_type"),
+        ),
+        _config_inline(FundingArea),
+        _config_inline(FieldOfAction),
+        _config_inline(Area),
+        _config_inline(TargetGroup),
+        _config_inline(CostCategory),
+        _config_inline(FinancingCategory, ("position", "code", "name", "kind")),
+        _config_inline(
+            DocumentType, ("position", "code", "name", "stage", "required_for_submission")
+        ),
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "funding_body",
+                    "code",
+                    "name",
+                    "legal_basis",
+                    "description",
+                    "responsible_unit",
+                    "is_active",
+                ]
+            },
+        ),
+        (
+            _("Haushalt"),
+            {
+                "fields": [
+                    "teilhaushalt",
+                    "produkt",
+                    "produkt_name",
+                    "sachkonto",
+                    "kostenstelle",
+                    "innenauftrag",
+                ]
+            },
+        ),
+        (
+            _("Regeln"),
+            {
+                "fields": [
+                    "max_amount_per_application",
+                    "min_own_share_percent",
+                    "administrative_decision_limit",
+                    "max_project_months",
+                    "proof_of_use_months",
+                    "appeal_period_months",
+                    "payout_need_months",
+                    "eligible_applicant_kinds",
+                ]
+            },
+        ),
+    ]
+
+
+class BudgetEntryInline(ReadOnlyInline):
+    model = BudgetEntry
+    fields = ["created_at", "kind", "amount", "application", "actor", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Budget)
+class BudgetAdmin(admin.ModelAdmin):
+    list_display = [
+        "programme",
+        "fiscal_year",
+        "funding_area",
+        "amount",
+        "committed",
+        "available",
+        "is_example",
+    ]
+    list_filter = ["programme", "fiscal_year", "is_example"]
+    readonly_fields = ["committed"]
+    inlines = [BudgetEntryInline]
+
+    @admin.display(description=_("verfügbar"))
+    def available(self, obj: Budget):
+        return obj.available
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "funding_area", "opens_at", "deadline", "decision_track"]
+    list_filter = ["programme", "decision_track"]
+    search_fields = ["title", "theme"]
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "programme", "role"]
+    list_filter = ["programme", "role"]
+    autocomplete_fields = ["user"]
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fk_name = "application"
+    fields = [
+        "created_at",
+        "lifecycle",
+        "transition",
+        "source_state",
+        "target_state",
+        "actor",
+        "reason",
+    ]
+    readonly_fields = fields
+
+
+class CostLineInline(ReadOnlyInline):
+    model = CostLine
+    fields = ["category", "description", "amount", "actual_amount"]
+    readonly_fields = fields
+
+
+class FinancingLineInline(ReadOnlyInline):
+    model = FinancingLine
+    fields = ["category", "description", "amount", "actual_amount"]
+    readonly_fields = fields
+
+
+class PayoutInline(ReadOnlyInline):
+    model = Payout
+    fields = ["state", "kind", "amount", "due_date", "certified_by", "ordered_by", "paid_on"]
+    readonly_fields = fields
+
+
+class DecisionInline(ReadOnlyInline):
+    model = Decision
+    fields = ["outcome", "status", "amount", "financing_type", "proposed_by", "confirmed_by"]
+    readonly_fields = fields
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["file_number", "title", "applicant", "programme", "state", "approved_amount"]
+    list_filter = ["programme", "state"]
+    search_fields = ["file_number", "title", "applicant__name"]
+    inlines = [
+        CostLineInline,
+        FinancingLineInline,
+        DecisionInline,
+        PayoutInline,
+        StatusChangeInline,
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + [
+            "target_groups",
+            "fields_of_action",
+            "areas",
+        ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payout)
+class PayoutAdmin(admin.ModelAdmin):
+    list_display = ["application", "state", "amount", "due_date", "certified_by", "ordered_by"]
+    list_filter = ["state", "application__programme"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RepaymentClaim)
+class RepaymentClaimAdmin(PayoutAdmin):
+    list_display = ["application", "state", "principal", "interest", "due_date"]
+    list_filter = ["state"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """The audit trail: visible, never editable."""
+
+    list_display = [
+        "created_at",
+        "application",
+        "lifecycle",
+        "transition",
+        "source_state",
+        "target_state",
+        "actor",
+    ]
+    list_filter = ["lifecycle", "transition"]
+    search_fields = ["application__file_number", "reason"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

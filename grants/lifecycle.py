@@ -1,0 +1,134 @@
+"""Firing lifecycle transitions the one way: check who and what, change, save, record.
+
+Services call :func:`fire` inside their transaction. It refuses with a message that says why
+(permission or rule), turns a lost race into :class:`ChangedMeanwhile`, and writes the
+status-change record and the domain event in the same transaction as the change, so that a
+rollback leaves neither (see ../shared/tech-notes.md on django-fsm signals).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, Transition
+
+from grants.errors import ChangedMeanwhile, NotPermitted, RuleViolated
+from grants.models import Application, DomainEvent, Payout, RepaymentClaim, StatusChange
+
+LIFECYCLES: dict[type[models.Model], str] = {
+    Application: StatusChange.Lifecycle.APPLICATION,
+    Payout: StatusChange.Lifecycle.PAYOUT,
+    RepaymentClaim: StatusChange.Lifecycle.REPAYMENT_CLAIM,
+}
+
+
+def _transition(obj: models.Model, name: str) -> Transition | None:
+    meta = getattr(obj, name)._django_fsm
+    return meta.get_transition(meta.field.get_state(obj))
+
+
+def refusals(obj: models.Model, name: str, actor: Any) -> list[str]:
+    """Why ``actor`` may not fire ``name`` now; empty when the step is possible."""
+    transition = _transition(obj, name)
+    if transition is None:
+        return [
+            _("Dieser Schritt ist im Status „%(state)s“ nicht möglich.")
+            % {"state": obj.get_state_display()}
+        ]
+    permission = transition.permission
+    if permission is not None:
+        refusal = permission.refusal_for(obj, actor)
+        if refusal is not None:
+            return [str(refusal)]
+    return [str(c.message) for c in transition.conditions if not c(obj)]
+
+
+def check(obj: models.Model, name: str, actor: Any) -> None:
+    transition = _transition(obj, name)
+    if transition is not None and transition.permission is not None:
+        refusal = transition.permission.refusal_for(obj, actor)
+        if refusal is not None:
+            raise NotPermitted(refusal)
+    messages = refusals(obj, name, actor)
+    if messages:
+        raise RuleViolated(messages)
+
+
+def is_offered(obj: models.Model, name: str, actor: Any) -> bool:
+    return not refusals(obj, name, actor)
+
+
+def record(
+    obj: models.Model,
+    *,
+    transition: str,
+    source: str,
+    target: str,
+    actor: Any,
+    reason: str = "",
+    data: dict | None = None,
+    announce: bool = True,
+) -> StatusChange:
+    """Writes the audit record and the domain event of one step of ``obj``'s lifecycle."""
+    application = obj if isinstance(obj, Application) else obj.application
+    change = StatusChange.objects.create(
+        application=application,
+        payout=obj if isinstance(obj, Payout) else None,
+        repayment_claim=obj if isinstance(obj, RepaymentClaim) else None,
+        lifecycle=LIFECYCLES[type(obj)],
+        transition=transition,
+        source_state=source,
+        target_state=target,
+        actor=actor,
+        reason=reason,
+        data=data or {},
+    )
+    DomainEvent.objects.create(
+        name=f"{LIFECYCLES[type(obj)]}.{transition}",
+        application=application,
+        status_change=change,
+        actor=actor,
+        payload={"object_id": obj.pk, "source": source, "target": target, **(data or {})},
+        announce=announce,
+    )
+    return change
+
+
+def fire(
+    obj: models.Model,
+    name: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    data: dict | None = None,
+    announce: bool = True,
+    **kwargs: Any,
+) -> StatusChange:
+    """Fires transition ``name`` on ``obj`` for ``actor`` (``None``: the system) and saves.
+
+    Must run inside ``transaction.atomic()``; raises before changing anything when refused.
+    """
+    check(obj, name, actor)
+    source = obj.state
+    getattr(obj, name)(**kwargs)
+    try:
+        obj.save()
+    except ConcurrentTransition as exc:
+        raise ChangedMeanwhile(
+            _(
+                "Der Vorgang wurde in der Zwischenzeit von jemand anderem geändert. "
+                "Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
+            )
+        ) from exc
+    return record(
+        obj,
+        transition=name,
+        source=source,
+        target=obj.state,
+        actor=actor,
+        reason=reason,
+        data=data,
+        announce=announce,
+    )

@@ -1,0 +1,801 @@
+"""Use cases of the grant procedure, one function each, each one database transaction.
+
+A service checks who acts and what the rules say (through the lifecycle's transitions), changes
+the objects, books the budget, and writes the status-change record and the domain event that
+notifications consume. Views and commands call these; nothing else changes a lifecycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applicants.models import Applicant, Membership, User
+from grants import budget
+from grants.calculations import justified_grant
+from grants.errors import NotPermitted, RuleViolated
+from grants.formatting import eur
+from grants.lifecycle import check, fire, record
+from grants.models import (
+    APPLICANT,
+    CASE_WORKER,
+    PAYABLE_STATES,
+    ZERO,
+    Application,
+    ApplicationState,
+    BudgetEntry,
+    Call,
+    CommitteeVote,
+    Decision,
+    DecisionYearAmount,
+    FileNumberSequence,
+    FinancingKind,
+    Payout,
+    RepaymentClaim,
+    add_months,
+    money,
+)
+
+S = ApplicationState
+
+
+def _require(permission, obj, actor) -> None:
+    refusal = permission.refusal_for(obj, actor)
+    if refusal is not None:
+        raise NotPermitted(refusal)
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolated(_("Bitte geben Sie eine Begründung an."))
+    return reason
+
+
+def _lock(application: Application) -> Application:
+    """Serialises money-moving steps on one application (payout requests, claims)."""
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+# --- applications: drafting and submission --------------------------------------------------
+
+
+@transaction.atomic
+def application_create(*, actor: User, applicant: Applicant, call: Call, title: str) -> Application:
+    if not Membership.objects.filter(user=actor, applicant=applicant).exists():
+        raise NotPermitted(_("Sie handeln nicht für diese Antragsteller*in."))
+    if not call.is_open():
+        raise RuleViolated(_("Der Förderaufruf ist nicht geöffnet."))
+    application = Application(
+        programme=call.programme,
+        call=call,
+        funding_area=call.funding_area,
+        applicant=applicant,
+        created_by=actor,
+        title=title.strip(),
+    )
+    application.full_clean()
+    application.save()
+    return application
+
+
+def _next_file_number(application: Application) -> str:
+    year = timezone.localdate().year
+    sequence, _created = FileNumberSequence.objects.get_or_create(
+        programme_id=application.programme_id, year=year
+    )
+    # The UPDATE holds the row lock until commit: racing submissions queue here, and a
+    # rolled-back submission gives its number back, so numbers stay gap-free.
+    FileNumberSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
+    sequence.refresh_from_db(fields=["last_number"])
+    return f"{application.programme.code}-{year}-{sequence.last_number:04d}"
+
+
+@transaction.atomic
+def application_submit(*, application: Application, actor: User) -> Application:
+    check(application, "submit", actor)
+    fire(application, "submit", actor=actor, file_number=_next_file_number(application))
+    return application
+
+
+@transaction.atomic
+def application_request_changes(
+    *,
+    application: Application,
+    actor: User,
+    items: Sequence[str],
+    due_date: dt.date,
+    announce: bool = True,
+) -> Application:
+    """Nachforderung: lists what is missing and until when; unlocks the application."""
+    items = [item.strip() for item in items if item.strip()]
+    if not items:
+        raise RuleViolated(_("Bitte nennen Sie mindestens eine fehlende Unterlage oder Angabe."))
+    if due_date <= timezone.localdate():
+        raise RuleViolated(_("Die Frist muss in der Zukunft liegen."))
+    fire(
+        application,
+        "request_changes",
+        actor=actor,
+        reason="\n".join(items),
+        data={"items": items, "due_date": due_date},
+        announce=announce,
+        due_date=due_date,
+    )
+    return application
+
+
+@transaction.atomic
+def application_resubmit(*, application: Application, actor: User, note: str = "") -> Application:
+    fire(application, "resubmit", actor=actor, reason=note.strip())
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, actor: User, reason: str) -> Application:
+    pending = application.pending_decision
+    fire(application, "withdraw", actor=actor, reason=_require_reason(reason))
+    if pending is not None:
+        Decision.objects.filter(pk=pending.pk).update(status=Decision.Status.RETURNED)
+    return application
+
+
+# --- assessment and decision ----------------------------------------------------------------
+
+
+@transaction.atomic
+def application_start_review(
+    *, application: Application, actor: User, note: str = "", announce: bool = True
+) -> Application:
+    fire(application, "start_review", actor=actor, reason=note.strip(), announce=announce)
+    return application
+
+
+@transaction.atomic
+def application_record_own_share_justification(
+    *, application: Application, actor: User, justification: str
+) -> Application:
+    """Aktenvermerk that allows an own share below the programme's minimum."""
+    _require(CASE_WORKER, application, actor)
+    if application.state not in (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_VOTE, S.VOTED):
+        raise RuleViolated(_("Ein Aktenvermerk ist nur während der Prüfung möglich."))
+    application.own_share_justification = _require_reason(justification)
+    application.save(update_fields=["own_share_justification"])
+    return application
+
+
+@transaction.atomic
+def application_refer_to_committee(
+    *, application: Application, actor: User, body: str, meeting_date: dt.date
+) -> Application:
+    fire(
+        application,
+        "refer_to_committee",
+        actor=actor,
+        data={"body": body, "meeting_date": meeting_date},
+    )
+    return application
+
+
+@transaction.atomic
+def application_record_vote(
+    *,
+    application: Application,
+    actor: User,
+    body: str,
+    meeting_date: dt.date,
+    votes_yes: int,
+    votes_no: int,
+    votes_abstain: int,
+    recommendation: str,
+    recommended_amount: Decimal | None = None,
+    note: str = "",
+) -> CommitteeVote:
+    check(application, "record_vote", actor)
+    if min(votes_yes, votes_no, votes_abstain) < 0:
+        raise RuleViolated(_("Stimmenzahlen dürfen nicht negativ sein."))
+    vote = CommitteeVote(
+        application=application,
+        body=body,
+        meeting_date=meeting_date,
+        votes_yes=votes_yes,
+        votes_no=votes_no,
+        votes_abstain=votes_abstain,
+        recommendation=recommendation,
+        recommended_amount=recommended_amount,
+        recorded_by=actor,
+    )
+    vote.full_clean(exclude=["application", "recorded_by"])
+    vote.save()
+    fire(
+        application,
+        "record_vote",
+        actor=actor,
+        reason=note.strip(),
+        data={
+            "vote_id": vote.pk,
+            "recommendation": recommendation,
+            "yes": votes_yes,
+            "no": votes_no,
+            "abstain": votes_abstain,
+        },
+    )
+    return vote
+
+
+def _split_by_year(
+    amount: Decimal, start: dt.date, end: dt.date, year_amounts: Mapping[int, Decimal] | None
+) -> dict[int, Decimal]:
+    if not year_amounts:
+        if start.year != end.year:
+            raise RuleViolated(
+                _(
+                    "Der Förderzeitraum reicht über mehrere Haushaltsjahre: Bitte teilen Sie "
+                    "den Betrag auf die Jahre auf."
+                )
+            )
+        return {start.year: amount}
+    split = {int(year): money(value) for year, value in year_amounts.items() if value}
+    if any(year < start.year or year > end.year for year in split):
+        raise RuleViolated(_("Die Jahresanteile müssen im Förderzeitraum liegen."))
+    if any(value <= 0 for value in split.values()):
+        raise RuleViolated(_("Jahresanteile müssen positiv sein."))
+    if sum(split.values(), ZERO) != amount:
+        raise RuleViolated(
+            _("Die Jahresanteile ergeben %(sum)s, bewilligt werden sollen %(amount)s.")
+            % {"sum": eur(sum(split.values(), ZERO)), "amount": eur(amount)}
+        )
+    return split
+
+
+@transaction.atomic
+def application_propose_approval(
+    *,
+    application: Application,
+    actor: User,
+    amount: Decimal,
+    funding_start: dt.date,
+    funding_end: dt.date,
+    purpose: str,
+    conditions: str = "",
+    financing_type: str | None = None,
+    year_amounts: Mapping[int, Decimal] | None = None,
+    note: str = "",
+) -> Decision:
+    """First pair of eyes: a funding notice is proposed for confirmation by a colleague."""
+    check(application, "propose_approval", actor)
+    amount = money(amount)
+    plan = application.plan
+    if amount <= 0:
+        raise RuleViolated(_("Der Betrag muss größer als 0 € sein."))
+    if amount > plan.requested_amount:
+        raise RuleViolated(
+            _("Es kann höchstens die beantragte Zuwendung von %(requested)s bewilligt werden.")
+            % {"requested": eur(plan.requested_amount)}
+        )
+    if funding_end < funding_start:
+        raise RuleViolated(_("Das Ende des Förderzeitraums liegt vor seinem Beginn."))
+    if funding_end > add_months(funding_start, application.programme.max_project_months):
+        raise RuleViolated(_("Der Förderzeitraum überschreitet die Höchstlaufzeit des Programms."))
+    if not purpose.strip():
+        raise RuleViolated(_("Bitte geben Sie den Zuwendungszweck an."))
+    split = _split_by_year(amount, funding_start, funding_end, year_amounts)
+    decision = Decision.objects.create(
+        application=application,
+        outcome=Decision.Outcome.APPROVE,
+        amount=amount,
+        financing_type=financing_type
+        or application.programme.financing_type_for(amount, plan.own_share_percent),
+        funding_start=funding_start,
+        funding_end=funding_end,
+        purpose=purpose.strip(),
+        conditions=conditions.strip(),
+        proposed_by=actor,
+    )
+    DecisionYearAmount.objects.bulk_create(
+        DecisionYearAmount(decision=decision, fiscal_year=year, amount=value)
+        for year, value in sorted(split.items())
+    )
+    fire(
+        application,
+        "propose_approval",
+        actor=actor,
+        reason=note.strip(),
+        data={"decision_id": decision.pk, "amount": amount, "years": split},
+        announce=False,
+    )
+    return decision
+
+
+@transaction.atomic
+def application_propose_rejection(
+    *, application: Application, actor: User, reasons: str
+) -> Decision:
+    check(application, "propose_rejection", actor)
+    decision = Decision.objects.create(
+        application=application,
+        outcome=Decision.Outcome.REJECT,
+        reasons=_require_reason(reasons),
+        proposed_by=actor,
+    )
+    fire(
+        application,
+        "propose_rejection",
+        actor=actor,
+        reason=decision.reasons,
+        data={"decision_id": decision.pk},
+        announce=False,
+    )
+    return decision
+
+
+@transaction.atomic
+def application_return_proposal(
+    *, application: Application, actor: User, reason: str
+) -> Application:
+    pending = application.pending_decision
+    fire(application, "return_proposal", actor=actor, reason=_require_reason(reason))
+    Decision.objects.filter(pk=pending.pk).update(status=Decision.Status.RETURNED)
+    return application
+
+
+@transaction.atomic
+def application_confirm_decision(
+    *, application: Application, actor: User, note: str = ""
+) -> Decision:
+    """Second pair of eyes: confirms the pending proposal. An approval commits its amount
+    against the budget of each fiscal year; if any budget falls short, nothing happens."""
+    decision = application.pending_decision
+    if decision is None:
+        raise RuleViolated(_("Es liegt kein Entscheidungsvorschlag vor."))
+    if decision.outcome == Decision.Outcome.APPROVE:
+        appeal_deadline = add_months(
+            timezone.localdate(), application.programme.appeal_period_months
+        )
+        fire(
+            application,
+            "approve",
+            actor=actor,
+            reason=note.strip(),
+            data={"decision_id": decision.pk, "amount": decision.amount},
+            decision=decision,
+            appeal_deadline=appeal_deadline,
+        )
+        budget.commit(application=application, decision=decision, actor=actor)
+    else:
+        fire(
+            application,
+            "reject",
+            actor=actor,
+            reason=decision.reasons,
+            data={"decision_id": decision.pk},
+        )
+    decision.status = Decision.Status.CONFIRMED
+    decision.confirmed_by = actor
+    decision.confirmed_at = timezone.now()
+    decision.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    return decision
+
+
+@transaction.atomic
+def application_waive_appeal(*, application: Application, actor: User) -> Application:
+    """Rechtsbehelfsverzicht: the recipient accepts the notice; it becomes final now."""
+    fire(application, "waive_appeal", actor=actor)
+    return application
+
+
+@transaction.atomic
+def application_revoke(*, application: Application, actor: User, reason: str) -> Application:
+    """Widerruf: open payouts are cancelled, unspent money released; paid money is then
+    claimed back with :func:`repayment_claim_create`."""
+    application = _lock(application)
+    reason = _require_reason(reason)
+    check(application, "revoke", actor)
+    for payout in application.payouts.filter(
+        state__in=[
+            Payout.State.PLANNED,
+            Payout.State.REQUESTED,
+            Payout.State.CERTIFIED,
+            Payout.State.ORDERED,
+        ]
+    ):
+        fire(payout, "cancel", actor=actor, reason=reason)
+    fire(application, "revoke", actor=actor, reason=reason)
+    budget.reduce_commitment(
+        application=application,
+        to=application.paid_or_pending_amount,
+        kind=BudgetEntry.Kind.RELEASE,
+        actor=actor,
+        note=_("Widerruf %(file)s") % {"file": application.file_number},
+    )
+    return application
+
+
+# --- deadlines run by the system --------------------------------------------------------------
+
+
+@transaction.atomic
+def application_expire_appeal_period(*, application: Application) -> Application:
+    fire(application, "expire_appeal_period", actor=None)
+    return application
+
+
+@transaction.atomic
+def application_start_project(*, application: Application) -> Application:
+    fire(application, "start_project", actor=None)
+    return application
+
+
+@transaction.atomic
+def application_end_funding_period(*, application: Application) -> Application:
+    fire(application, "end_funding_period", actor=None, data={"due": application.proof_due_date})
+    return application
+
+
+def run_deadlines(today: dt.date | None = None) -> dict[str, int]:
+    """Moves every application whose deadline has passed; safe to run twice (a second run
+    finds nothing in the old state). Each application is its own transaction."""
+    today = today or timezone.localdate()
+    counts = {"final": 0, "running": 0, "proof_due": 0}
+    steps = [
+        ("final", S.APPROVED, {"appeal_deadline__lt": today}, application_expire_appeal_period),
+        ("running", S.FINAL, {"funding_start__lte": today}, application_start_project),
+        ("proof_due", S.RUNNING, {"funding_end__lt": today}, application_end_funding_period),
+    ]
+    for key, state, due, service in steps:
+        for application in Application.objects.filter(state=state, **due):
+            service(application=application)
+            counts[key] += 1
+    return counts
+
+
+# --- payouts ----------------------------------------------------------------------------------
+
+
+def _check_payout_amount(application: Application, amount: Decimal) -> Decimal:
+    amount = money(amount)
+    if amount <= 0:
+        raise RuleViolated(_("Der Betrag muss größer als 0 € sein."))
+    if application.state not in PAYABLE_STATES:
+        raise RuleViolated(
+            _("Mittel können erst abgerufen werden, wenn der Bescheid bestandskräftig ist.")
+        )
+    remaining = application.approved_amount - application.paid_or_pending_amount
+    if amount > remaining:
+        raise RuleViolated(
+            _("Es können höchstens noch %(remaining)s abgerufen werden.")
+            % {"remaining": eur(remaining)}
+        )
+    return amount
+
+
+def _payment_reference(application: Application, kind: str) -> str:
+    label = _("Schlusszahlung") if kind == Payout.Kind.FINAL else _("Abschlag")
+    return f"{application.file_number} {label} {application.title}"[:140]
+
+
+@transaction.atomic
+def payout_request(
+    *,
+    application: Application,
+    actor: User,
+    amount: Decimal,
+    needed_on: dt.date,
+    note: str = "",
+) -> Payout:
+    """Mittelabruf by the recipient: only what is needed within the programme's period."""
+    _require(APPLICANT, application, actor)
+    application = _lock(application)
+    amount = _check_payout_amount(application, amount)
+    today = timezone.localdate()
+    if needed_on < today:
+        raise RuleViolated(
+            _("Das Datum, zu dem das Geld benötigt wird, liegt in der Vergangenheit.")
+        )
+    months = application.programme.payout_need_months
+    if needed_on > add_months(today, months):
+        raise RuleViolated(
+            _(
+                "Es dürfen nur Mittel abgerufen werden, die innerhalb von %(months)s Monaten "
+                "benötigt werden."
+            )
+            % {"months": months}
+        )
+    payout = Payout.objects.create(
+        application=application,
+        state=Payout.State.REQUESTED,
+        amount=amount,
+        fiscal_year=needed_on.year,
+        due_date=needed_on,
+        payment_reference=_payment_reference(application, Payout.Kind.INSTALMENT),
+        requested_by=actor,
+    )
+    record(
+        payout,
+        transition="request",
+        source="",
+        target=payout.state,
+        actor=actor,
+        reason=note.strip(),
+        data={"amount": amount},
+    )
+    return payout
+
+
+@transaction.atomic
+def payout_plan(
+    *,
+    application: Application,
+    actor: User,
+    amount: Decimal,
+    due_date: dt.date,
+    kind: str = Payout.Kind.INSTALMENT,
+) -> Payout:
+    """An instalment scheduled by the case worker (payment plan of the notice)."""
+    _require(CASE_WORKER, application, actor)
+    application = _lock(application)
+    amount = _check_payout_amount(application, amount)
+    payout = Payout.objects.create(
+        application=application,
+        state=Payout.State.PLANNED,
+        kind=kind,
+        amount=amount,
+        fiscal_year=due_date.year,
+        due_date=due_date,
+        payment_reference=_payment_reference(application, kind),
+        requested_by=actor,
+    )
+    record(
+        payout,
+        transition="plan",
+        source="",
+        target=payout.state,
+        actor=actor,
+        data={"amount": amount},
+    )
+    return payout
+
+
+@transaction.atomic
+def payout_certify(*, payout: Payout, actor: User, note: str = "") -> Payout:
+    """Sachlich und rechnerisch richtig."""
+    fire(payout, "certify", actor=actor, reason=note.strip(), by=actor, announce=False)
+    return payout
+
+
+@transaction.atomic
+def payout_order(*, payout: Payout, actor: User, note: str = "") -> Payout:
+    """Anordnung by a different person than the one who certified."""
+    fire(payout, "order", actor=actor, reason=note.strip(), by=actor)
+    return payout
+
+
+@transaction.atomic
+def payout_cancel(*, payout: Payout, actor: User, reason: str) -> Payout:
+    fire(payout, "cancel", actor=actor, reason=_require_reason(reason))
+    return payout
+
+
+@transaction.atomic
+def payout_mark_exported(*, payout: Payout, actor: User, batch_reference: str = "") -> Payout:
+    fire(payout, "mark_exported", actor=actor, data={"batch": batch_reference}, announce=False)
+    return payout
+
+
+@transaction.atomic
+def payout_mark_paid(*, payout: Payout, actor: User, paid_on: dt.date) -> Payout:
+    if paid_on > timezone.localdate():
+        raise RuleViolated(_("Das Zahlungsdatum darf nicht in der Zukunft liegen."))
+    fire(payout, "mark_paid", actor=actor, data={"paid_on": paid_on}, paid_on=paid_on)
+    return payout
+
+
+# --- proof of use -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_submit_proof(
+    *,
+    application: Application,
+    actor: User,
+    report: str,
+    actual_costs: Mapping[int, Decimal],
+    actual_financing: Mapping[int, Decimal],
+) -> Application:
+    """Verwendungsnachweis: narrative report and actual amounts per plan line."""
+    name = "submit_proof" if application.state != S.PROOF_CHANGES_REQUESTED else "resubmit_proof"
+    check(application, name, actor)
+    report = report.strip()
+    if not report:
+        raise RuleViolated(_("Bitte fügen Sie den Sachbericht bei."))
+    for lines, actuals in (
+        (application.cost_lines.all(), actual_costs),
+        (application.financing_lines.exclude(category__kind=FinancingKind.GRANT), actual_financing),
+    ):
+        for line in lines:
+            if line.pk not in actuals:
+                raise RuleViolated(
+                    _("Für „%(line)s“ fehlt der tatsächliche Betrag.") % {"line": line}
+                )
+            value = money(actuals[line.pk])
+            if value < 0:
+                raise RuleViolated(_("Beträge dürfen nicht negativ sein."))
+            line.actual_amount = value
+            line.save(update_fields=["actual_amount"])
+    fire(application, name, actor=actor, reason=report)
+    return application
+
+
+@transaction.atomic
+def application_request_proof_changes(
+    *, application: Application, actor: User, items: Sequence[str], due_date: dt.date
+) -> Application:
+    items = [item.strip() for item in items if item.strip()]
+    if not items:
+        raise RuleViolated(_("Bitte nennen Sie mindestens eine fehlende Unterlage oder Angabe."))
+    if due_date <= timezone.localdate():
+        raise RuleViolated(_("Die Frist muss in der Zukunft liegen."))
+    fire(
+        application,
+        "request_proof_changes",
+        actor=actor,
+        reason="\n".join(items),
+        data={"items": items, "due_date": due_date},
+        due_date=due_date,
+    )
+    return application
+
+
+@transaction.atomic
+def application_extend_proof_deadline(
+    *, application: Application, actor: User, due_date: dt.date, reason: str
+) -> Application:
+    if application.proof_due_date and due_date <= application.proof_due_date:
+        raise RuleViolated(_("Die neue Frist muss nach der bisherigen liegen."))
+    fire(
+        application,
+        "extend_proof_deadline",
+        actor=actor,
+        reason=_require_reason(reason),
+        data={"previous": application.proof_due_date, "due_date": due_date},
+        due_date=due_date,
+    )
+    return application
+
+
+def proof_justified_amount(application: Application) -> Decimal:
+    """What the actual figures of the proof of use justify under the notice's financing type."""
+    actual_costs = application.cost_lines.aggregate(s=Sum("actual_amount"))["s"] or ZERO
+    other = (
+        application.financing_lines.exclude(category__kind=FinancingKind.GRANT).aggregate(
+            s=Sum("actual_amount")
+        )["s"]
+        or ZERO
+    )
+    return justified_grant(
+        financing_type=application.financing_type,
+        approved=application.approved_amount,
+        planned_costs=application.plan.total_costs,
+        actual_costs=actual_costs,
+        actual_other_financing=other,
+    )
+
+
+@transaction.atomic
+def application_accept_proof(
+    *, application: Application, actor: User, note: str = ""
+) -> Application:
+    """The proof of use is checked. The commitment shrinks to what stays bound: the justified
+    grant, or what was paid if more (that part comes back through a repayment claim)."""
+    application = _lock(application)
+    justified = proof_justified_amount(application)
+    fire(
+        application,
+        "accept_proof",
+        actor=actor,
+        reason=note.strip(),
+        data={"justified_amount": justified, "paid": application.paid_amount},
+        justified_amount=justified,
+    )
+    budget.reduce_commitment(
+        application=application,
+        to=max(justified, application.paid_amount),
+        kind=BudgetEntry.Kind.RELEASE,
+        actor=actor,
+        note=_("Verwendungsnachweis %(file)s") % {"file": application.file_number},
+    )
+    return application
+
+
+@transaction.atomic
+def repayment_claim_create(
+    *, application: Application, actor: User, reason: str, due_date: dt.date
+) -> RepaymentClaim:
+    """Rückforderung of paid money that the proof of use or a revocation no longer justifies."""
+    application = _lock(application)
+    reason = _require_reason(reason)
+    principal = application.repayable_amount
+    fire(
+        application,
+        "claim_repayment",
+        actor=actor,
+        reason=reason,
+        data={"principal": principal, "due_date": due_date},
+    )
+    claim = RepaymentClaim.objects.create(
+        application=application,
+        principal=principal,
+        reason=reason,
+        due_date=due_date,
+        created_by=actor,
+    )
+    record(
+        claim,
+        transition="create",
+        source="",
+        target=claim.state,
+        actor=actor,
+        reason=reason,
+        data={"principal": principal},
+        announce=False,
+    )
+    return claim
+
+
+@transaction.atomic
+def repayment_claim_settle(
+    *, claim: RepaymentClaim, actor: User, repaid_on: dt.date, interest: Decimal = ZERO
+) -> RepaymentClaim:
+    """The repayment has arrived: the principal flows back to the budget it came from."""
+    if repaid_on > timezone.localdate():
+        raise RuleViolated(_("Das Eingangsdatum darf nicht in der Zukunft liegen."))
+    claim.interest = money(interest)
+    fire(
+        claim,
+        "settle",
+        actor=actor,
+        data={"repaid_on": repaid_on, "interest": claim.interest},
+        repaid_on=repaid_on,
+    )
+    application = _lock(claim.application)
+    committed = budget.committed_for(application)
+    budget.reduce_commitment(
+        application=application,
+        to=committed - claim.principal,
+        kind=BudgetEntry.Kind.REPAYMENT,
+        actor=actor,
+        note=_("Erstattung %(file)s") % {"file": application.file_number},
+    )
+    if (
+        application.state == S.REPAYMENT_CLAIMED
+        and not application.repayment_claims.filter(state=RepaymentClaim.State.OPEN).exists()
+    ):
+        fire(application, "record_repayment", actor=actor, data={"claim_id": claim.pk})
+    return claim
+
+
+@transaction.atomic
+def application_close(*, application: Application, actor: User, note: str = "") -> Application:
+    """Abschluss: what was not paid out is released to the budget."""
+    application = _lock(application)
+    fire(application, "close", actor=actor, reason=note.strip())
+    repaid = (
+        application.repayment_claims.filter(state=RepaymentClaim.State.SETTLED).aggregate(
+            s=Sum("principal")
+        )["s"]
+        or ZERO
+    )
+    budget.reduce_commitment(
+        application=application,
+        to=application.paid_amount - repaid,
+        kind=BudgetEntry.Kind.RELEASE,
+        actor=actor,
+        note=_("Abschluss %(file)s") % {"file": application.file_number},
+    )
+    return application
