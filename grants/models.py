@@ -514,6 +514,9 @@ class FileNumberSequence(models.Model):
             models.UniqueConstraint(fields=["programme", "year"], name="file_number_seq_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.programme_id}/{self.year}: {self.last_number}"
+
 
 # ---------------------------------------------------------------------------------------------
 # Who may act
