@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, Transition
 
+from grants import events
 from grants.errors import ChangedMeanwhile, NotPermitted, RuleViolated
 from grants.models import Application, DomainEvent, Payout, RepaymentClaim, StatusChange
 
@@ -85,7 +86,7 @@ def record(
         reason=reason,
         data=data or {},
     )
-    DomainEvent.objects.create(
+    event = DomainEvent.objects.create(
         name=f"{LIFECYCLES[type(obj)]}.{transition}",
         application=application,
         status_change=change,
@@ -93,6 +94,7 @@ def record(
         payload={"object_id": obj.pk, "source": source, "target": target, **(data or {})},
         announce=announce,
     )
+    events.publish(event)
     return change
 
 

@@ -12,660 +12,1897 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applicants', '0001_initial'),
+        ("applicants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='Schlüssel')),
-                ('name', models.CharField(max_length=200, verbose_name='Bezeichnung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="Schlüssel")),
+                ("name", models.CharField(max_length=200, verbose_name="Bezeichnung")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
             ],
             options={
-                'verbose_name': 'Gebiet',
-                'verbose_name_plural': 'Gebiete',
-                'ordering': ['programme', 'position', 'name'],
-                'abstract': False,
+                "verbose_name": "Gebiet",
+                "verbose_name_plural": "Gebiete",
+                "ordering": ["programme", "position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='Titel')),
-                ('theme', models.TextField(blank=True, verbose_name='Thema')),
-                ('opens_at', models.DateTimeField(verbose_name='Beginn')),
-                ('deadline', models.DateTimeField(verbose_name='Einsendeschluss')),
-                ('max_amount_per_application', models.DecimalField(blank=True, decimal_places=2, help_text='leer = Höchstbetrag des Programms', max_digits=12, null=True, verbose_name='Höchstbetrag je Antrag in diesem Aufruf')),
-                ('decision_track', models.CharField(choices=[('by_amount', 'nach Betragsgrenze des Programms'), ('administration', 'Verwaltung entscheidet (niedrigschwellig)'), ('committee', 'Gremium / Jury entscheidet')], default='by_amount', max_length=20, verbose_name='Entscheidungsweg')),
-                ('deciding_body', models.CharField(blank=True, max_length=200, verbose_name='Entscheidungsgremium')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="Titel")),
+                ("theme", models.TextField(blank=True, verbose_name="Thema")),
+                ("opens_at", models.DateTimeField(verbose_name="Beginn")),
+                ("deadline", models.DateTimeField(verbose_name="Einsendeschluss")),
+                (
+                    "max_amount_per_application",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="leer = Höchstbetrag des Programms",
+                        max_digits=12,
+                        null=True,
+                        verbose_name="Höchstbetrag je Antrag in diesem Aufruf",
+                    ),
+                ),
+                (
+                    "decision_track",
+                    models.CharField(
+                        choices=[
+                            ("by_amount", "nach Betragsgrenze des Programms"),
+                            ("administration", "Verwaltung entscheidet (niedrigschwellig)"),
+                            ("committee", "Gremium / Jury entscheidet"),
+                        ],
+                        default="by_amount",
+                        max_length=20,
+                        verbose_name="Entscheidungsweg",
+                    ),
+                ),
+                (
+                    "deciding_body",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="Entscheidungsgremium"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Förderaufruf',
-                'verbose_name_plural': 'Förderaufrufe',
-                'ordering': ['-deadline'],
+                "verbose_name": "Förderaufruf",
+                "verbose_name_plural": "Förderaufrufe",
+                "ordering": ["-deadline"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentType',
+            name="DocumentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='Schlüssel')),
-                ('name', models.CharField(max_length=200, verbose_name='Bezeichnung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
-                ('stage', models.CharField(choices=[('application', 'Antrag'), ('proof_of_use', 'Verwendungsnachweis'), ('correspondence', 'Schriftverkehr')], default='application', max_length=20, verbose_name='Verfahrensschritt')),
-                ('required_for_submission', models.BooleanField(default=False, verbose_name='Pflicht bei Einreichung')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="Schlüssel")),
+                ("name", models.CharField(max_length=200, verbose_name="Bezeichnung")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("application", "Antrag"),
+                            ("proof_of_use", "Verwendungsnachweis"),
+                            ("correspondence", "Schriftverkehr"),
+                        ],
+                        default="application",
+                        max_length=20,
+                        verbose_name="Verfahrensschritt",
+                    ),
+                ),
+                (
+                    "required_for_submission",
+                    models.BooleanField(default=False, verbose_name="Pflicht bei Einreichung"),
+                ),
             ],
             options={
-                'verbose_name': 'Dokumentart',
-                'verbose_name_plural': 'Dokumentarten',
-                'ordering': ['programme', 'position', 'name'],
-                'abstract': False,
+                "verbose_name": "Dokumentart",
+                "verbose_name_plural": "Dokumentarten",
+                "ordering": ["programme", "position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='FieldOfAction',
+            name="FieldOfAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='Schlüssel')),
-                ('name', models.CharField(max_length=200, verbose_name='Bezeichnung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="Schlüssel")),
+                ("name", models.CharField(max_length=200, verbose_name="Bezeichnung")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
             ],
             options={
-                'verbose_name': 'Handlungsfeld',
-                'verbose_name_plural': 'Handlungsfelder',
-                'ordering': ['programme', 'position', 'name'],
-                'abstract': False,
+                "verbose_name": "Handlungsfeld",
+                "verbose_name_plural": "Handlungsfelder",
+                "ordering": ["programme", "position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='FinancingCategory',
+            name="FinancingCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='Schlüssel')),
-                ('name', models.CharField(max_length=200, verbose_name='Bezeichnung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
-                ('kind', models.CharField(choices=[('own_funds', 'Eigenmittel'), ('own_work', 'Eigenleistung / Sachleistung (Geldwert)'), ('other_public', 'Andere öffentliche Mittel'), ('private', 'Stiftungen und Spenden'), ('income', 'Teilnahmebeiträge und Einnahmen'), ('grant', 'Beantragte Zuwendung')], max_length=20, verbose_name='Art')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="Schlüssel")),
+                ("name", models.CharField(max_length=200, verbose_name="Bezeichnung")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("own_funds", "Eigenmittel"),
+                            ("own_work", "Eigenleistung / Sachleistung (Geldwert)"),
+                            ("other_public", "Andere öffentliche Mittel"),
+                            ("private", "Stiftungen und Spenden"),
+                            ("income", "Teilnahmebeiträge und Einnahmen"),
+                            ("grant", "Beantragte Zuwendung"),
+                        ],
+                        max_length=20,
+                        verbose_name="Art",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Finanzierungsart im Plan',
-                'verbose_name_plural': 'Finanzierungsarten im Plan',
-                'ordering': ['programme', 'position', 'name'],
-                'abstract': False,
+                "verbose_name": "Finanzierungsart im Plan",
+                "verbose_name_plural": "Finanzierungsarten im Plan",
+                "ordering": ["programme", "position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='FundingArea',
+            name="FundingArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='Schlüssel')),
-                ('name', models.CharField(max_length=200, verbose_name='Bezeichnung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="Schlüssel")),
+                ("name", models.CharField(max_length=200, verbose_name="Bezeichnung")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
             ],
             options={
-                'verbose_name': 'Förderbereich',
-                'verbose_name_plural': 'Förderbereiche',
-                'ordering': ['programme', 'position', 'name'],
-                'abstract': False,
+                "verbose_name": "Förderbereich",
+                "verbose_name_plural": "Förderbereiche",
+                "ordering": ["programme", "position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='FundingBody',
+            name="FundingBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='Name')),
-                ('department', models.CharField(blank=True, max_length=200, verbose_name='Organisationseinheit')),
-                ('address', models.TextField(blank=True, verbose_name='Anschrift')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail-Adresse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="Name")),
+                (
+                    "department",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="Organisationseinheit"
+                    ),
+                ),
+                ("address", models.TextField(blank=True, verbose_name="Anschrift")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="E-Mail-Adresse"),
+                ),
             ],
             options={
-                'verbose_name': 'Zuwendungsgeber',
-                'verbose_name_plural': 'Zuwendungsgeber',
+                "verbose_name": "Zuwendungsgeber",
+                "verbose_name_plural": "Zuwendungsgeber",
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('draft', 'Entwurf'), ('submitted', 'Eingereicht – formelle Prüfung'), ('changes_requested', 'Nachforderung'), ('in_review', 'Fachliche Prüfung'), ('awaiting_vote', 'Wartet auf Votum'), ('voted', 'Votum liegt vor'), ('decision_proposed', 'Entscheidung vorgeschlagen'), ('approved', 'Bewilligt'), ('rejected', 'Abgelehnt'), ('withdrawn', 'Zurückgezogen'), ('final', 'Bestandskräftig'), ('running', 'Projekt läuft'), ('proof_due', 'Verwendungsnachweis fällig'), ('proof_submitted', 'Verwendungsnachweis in Prüfung'), ('proof_changes_requested', 'Verwendungsnachweis: Nachforderung'), ('proof_accepted', 'Verwendungsnachweis geprüft'), ('repayment_claimed', 'Rückforderung offen'), ('repaid', 'Erstattet'), ('revoked', 'Widerrufen'), ('closed', 'Abgeschlossen')], db_index=True, default='draft', max_length=50, protected=True, verbose_name='Status')),
-                ('file_number', models.CharField(blank=True, editable=False, max_length=30, null=True, unique=True, verbose_name='Aktenzeichen')),
-                ('title', models.CharField(max_length=200, verbose_name='Projekttitel')),
-                ('summary', models.TextField(blank=True, verbose_name='Kurzbeschreibung')),
-                ('goals', models.TextField(blank=True, verbose_name='Ziele')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='Projektbeginn')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='Projektende')),
-                ('expected_participants', models.PositiveIntegerField(blank=True, null=True, verbose_name='Erwartete Teilnehmende')),
-                ('early_start_requested', models.BooleanField(default=False, verbose_name='Vorzeitiger Maßnahmebeginn beantragt')),
-                ('early_start_reason', models.TextField(blank=True, verbose_name='Begründung vorzeitiger Beginn')),
-                ('own_share_justification', models.TextField(blank=True, verbose_name='Aktenvermerk: Begründung geringerer Eigenanteil')),
-                ('approved_amount', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=12, null=True, verbose_name='Bewilligter Betrag')),
-                ('financing_type', models.CharField(blank=True, choices=[('fixed_amount', 'Festbetragsfinanzierung'), ('proportional', 'Anteilsfinanzierung'), ('deficit', 'Fehlbedarfsfinanzierung')], editable=False, max_length=20, verbose_name='Finanzierungsart')),
-                ('funding_start', models.DateField(blank=True, editable=False, null=True, verbose_name='Förderzeitraum von')),
-                ('funding_end', models.DateField(blank=True, editable=False, null=True, verbose_name='Förderzeitraum bis')),
-                ('appeal_deadline', models.DateField(blank=True, editable=False, null=True, verbose_name='Ende der Rechtsbehelfsfrist')),
-                ('proof_due_date', models.DateField(blank=True, editable=False, null=True, verbose_name='Verwendungsnachweis fällig am')),
-                ('justified_amount', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=12, null=True, verbose_name='Nach Prüfung zustehende Zuwendung')),
-                ('response_due_date', models.DateField(blank=True, editable=False, null=True, verbose_name='Frist für Nachreichung')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angelegt am')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='eingereicht am')),
-                ('decided_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='entschieden am')),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='applicants.applicant')),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_applications', to=settings.AUTH_USER_MODEL, verbose_name='zuständig')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('areas', models.ManyToManyField(blank=True, to='grants.area', verbose_name='Gebiete')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='grants.call')),
-                ('fields_of_action', models.ManyToManyField(blank=True, to='grants.fieldofaction', verbose_name='Handlungsfelder')),
-                ('funding_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='grants.fundingarea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "Entwurf"),
+                            ("submitted", "Eingereicht – formelle Prüfung"),
+                            ("changes_requested", "Nachforderung"),
+                            ("in_review", "Fachliche Prüfung"),
+                            ("awaiting_vote", "Wartet auf Votum"),
+                            ("voted", "Votum liegt vor"),
+                            ("decision_proposed", "Entscheidung vorgeschlagen"),
+                            ("approved", "Bewilligt"),
+                            ("rejected", "Abgelehnt"),
+                            ("withdrawn", "Zurückgezogen"),
+                            ("final", "Bestandskräftig"),
+                            ("running", "Projekt läuft"),
+                            ("proof_due", "Verwendungsnachweis fällig"),
+                            ("proof_submitted", "Verwendungsnachweis in Prüfung"),
+                            ("proof_changes_requested", "Verwendungsnachweis: Nachforderung"),
+                            ("proof_accepted", "Verwendungsnachweis geprüft"),
+                            ("repayment_claimed", "Rückforderung offen"),
+                            ("repaid", "Erstattet"),
+                            ("revoked", "Widerrufen"),
+                            ("closed", "Abgeschlossen"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="Status",
+                    ),
+                ),
+                (
+                    "file_number",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=30,
+                        null=True,
+                        unique=True,
+                        verbose_name="Aktenzeichen",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="Projekttitel")),
+                ("summary", models.TextField(blank=True, verbose_name="Kurzbeschreibung")),
+                ("goals", models.TextField(blank=True, verbose_name="Ziele")),
+                (
+                    "start_date",
+                    models.DateField(blank=True, null=True, verbose_name="Projektbeginn"),
+                ),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="Projektende")),
+                (
+                    "expected_participants",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="Erwartete Teilnehmende"
+                    ),
+                ),
+                (
+                    "early_start_requested",
+                    models.BooleanField(
+                        default=False, verbose_name="Vorzeitiger Maßnahmebeginn beantragt"
+                    ),
+                ),
+                (
+                    "early_start_reason",
+                    models.TextField(blank=True, verbose_name="Begründung vorzeitiger Beginn"),
+                ),
+                (
+                    "own_share_justification",
+                    models.TextField(
+                        blank=True, verbose_name="Aktenvermerk: Begründung geringerer Eigenanteil"
+                    ),
+                ),
+                (
+                    "approved_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="Bewilligter Betrag",
+                    ),
+                ),
+                (
+                    "financing_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("fixed_amount", "Festbetragsfinanzierung"),
+                            ("proportional", "Anteilsfinanzierung"),
+                            ("deficit", "Fehlbedarfsfinanzierung"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                        verbose_name="Finanzierungsart",
+                    ),
+                ),
+                (
+                    "funding_start",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="Förderzeitraum von"
+                    ),
+                ),
+                (
+                    "funding_end",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="Förderzeitraum bis"
+                    ),
+                ),
+                (
+                    "appeal_deadline",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="Ende der Rechtsbehelfsfrist",
+                    ),
+                ),
+                (
+                    "proof_due_date",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="Verwendungsnachweis fällig am",
+                    ),
+                ),
+                (
+                    "justified_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="Nach Prüfung zustehende Zuwendung",
+                    ),
+                ),
+                (
+                    "response_due_date",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="Frist für Nachreichung"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angelegt am")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="eingereicht am"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entschieden am"
+                    ),
+                ),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="applicants.applicant",
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_applications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="zuständig",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "areas",
+                    models.ManyToManyField(blank=True, to="grants.area", verbose_name="Gebiete"),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="grants.call",
+                    ),
+                ),
+                (
+                    "fields_of_action",
+                    models.ManyToManyField(
+                        blank=True, to="grants.fieldofaction", verbose_name="Handlungsfelder"
+                    ),
+                ),
+                (
+                    "funding_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="grants.fundingarea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Antrag',
-                'verbose_name_plural': 'Anträge',
-                'ordering': ['-created_at'],
+                "verbose_name": "Antrag",
+                "verbose_name_plural": "Anträge",
+                "ordering": ["-created_at"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='CommitteeVote',
+            name="CommitteeVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.CharField(max_length=200, verbose_name='Gremium')),
-                ('meeting_date', models.DateField(verbose_name='Sitzung am')),
-                ('votes_yes', models.PositiveSmallIntegerField(default=0, verbose_name='Ja')),
-                ('votes_no', models.PositiveSmallIntegerField(default=0, verbose_name='Nein')),
-                ('votes_abstain', models.PositiveSmallIntegerField(default=0, verbose_name='Enthaltung')),
-                ('recommendation', models.CharField(choices=[('approve', 'Bewilligung empfohlen'), ('reject', 'Ablehnung empfohlen')], max_length=10, verbose_name='Ergebnis')),
-                ('recommended_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='empfohlener Betrag')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='votes', to='grants.application')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.CharField(max_length=200, verbose_name="Gremium")),
+                ("meeting_date", models.DateField(verbose_name="Sitzung am")),
+                ("votes_yes", models.PositiveSmallIntegerField(default=0, verbose_name="Ja")),
+                ("votes_no", models.PositiveSmallIntegerField(default=0, verbose_name="Nein")),
+                (
+                    "votes_abstain",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Enthaltung"),
+                ),
+                (
+                    "recommendation",
+                    models.CharField(
+                        choices=[
+                            ("approve", "Bewilligung empfohlen"),
+                            ("reject", "Ablehnung empfohlen"),
+                        ],
+                        max_length=10,
+                        verbose_name="Ergebnis",
+                    ),
+                ),
+                (
+                    "recommended_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="empfohlener Betrag",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="votes",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Votum',
-                'verbose_name_plural': 'Voten',
+                "verbose_name": "Votum",
+                "verbose_name_plural": "Voten",
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('approve', 'Bewilligung'), ('reject', 'Ablehnung')], max_length=10, verbose_name='Entscheidung')),
-                ('status', models.CharField(choices=[('proposed', 'vorgeschlagen'), ('confirmed', 'bestätigt'), ('returned', 'zurückgegeben')], default='proposed', max_length=10, verbose_name='Stand')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='Zuwendung')),
-                ('financing_type', models.CharField(blank=True, choices=[('fixed_amount', 'Festbetragsfinanzierung'), ('proportional', 'Anteilsfinanzierung'), ('deficit', 'Fehlbedarfsfinanzierung')], max_length=20, verbose_name='Finanzierungsart')),
-                ('funding_start', models.DateField(blank=True, null=True, verbose_name='Förderzeitraum von')),
-                ('funding_end', models.DateField(blank=True, null=True, verbose_name='Förderzeitraum bis')),
-                ('purpose', models.TextField(blank=True, verbose_name='Zuwendungszweck')),
-                ('conditions', models.TextField(blank=True, verbose_name='Nebenbestimmungen')),
-                ('reasons', models.TextField(blank=True, verbose_name='Begründung')),
-                ('proposed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='grants.application')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("approve", "Bewilligung"), ("reject", "Ablehnung")],
+                        max_length=10,
+                        verbose_name="Entscheidung",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "vorgeschlagen"),
+                            ("confirmed", "bestätigt"),
+                            ("returned", "zurückgegeben"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="Stand",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="Zuwendung",
+                    ),
+                ),
+                (
+                    "financing_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("fixed_amount", "Festbetragsfinanzierung"),
+                            ("proportional", "Anteilsfinanzierung"),
+                            ("deficit", "Fehlbedarfsfinanzierung"),
+                        ],
+                        max_length=20,
+                        verbose_name="Finanzierungsart",
+                    ),
+                ),
+                (
+                    "funding_start",
+                    models.DateField(blank=True, null=True, verbose_name="Förderzeitraum von"),
+                ),
+                (
+                    "funding_end",
+                    models.DateField(blank=True, null=True, verbose_name="Förderzeitraum bis"),
+                ),
+                ("purpose", models.TextField(blank=True, verbose_name="Zuwendungszweck")),
+                ("conditions", models.TextField(blank=True, verbose_name="Nebenbestimmungen")),
+                ("reasons", models.TextField(blank=True, verbose_name="Begründung")),
+                ("proposed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Entscheidung',
-                'verbose_name_plural': 'Entscheidungen',
+                "verbose_name": "Entscheidung",
+                "verbose_name_plural": "Entscheidungen",
             },
         ),
         migrations.CreateModel(
-            name='DecisionYearAmount',
+            name="DecisionYearAmount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='Haushaltsjahr')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='Betrag')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='year_amounts', to='grants.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="Haushaltsjahr")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="Betrag",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="year_amounts",
+                        to="grants.decision",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Jahresanteil',
-                'verbose_name_plural': 'Jahresanteile',
-                'ordering': ['fiscal_year'],
+                "verbose_name": "Jahresanteil",
+                "verbose_name_plural": "Jahresanteile",
+                "ordering": ["fiscal_year"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=grants.models.attachment_path, verbose_name='Datei')),
-                ('original_name', models.CharField(max_length=255, verbose_name='Dateiname')),
-                ('content_type', models.CharField(max_length=100, verbose_name='Dateityp')),
-                ('size', models.PositiveIntegerField(verbose_name='Größe in Bytes')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='hochgeladen am')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='grants.application')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='grants.documenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(upload_to=grants.models.attachment_path, verbose_name="Datei"),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="Dateiname")),
+                ("content_type", models.CharField(max_length=100, verbose_name="Dateityp")),
+                ("size", models.PositiveIntegerField(verbose_name="Größe in Bytes")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="hochgeladen am"),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="grants.documenttype"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Anlage',
-                'verbose_name_plural': 'Anlagen',
-                'ordering': ['uploaded_at'],
+                "verbose_name": "Anlage",
+                "verbose_name_plural": "Anlagen",
+                "ordering": ["uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='FinancingLine',
+            name="FinancingLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='Beschreibung')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='Betrag')),
-                ('actual_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='tatsächlich')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='financing_lines', to='grants.application')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='grants.financingcategory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=200, verbose_name="Beschreibung"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="Betrag",
+                    ),
+                ),
+                (
+                    "actual_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="tatsächlich",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="financing_lines",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="grants.financingcategory"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Finanzierungsposition',
-                'verbose_name_plural': 'Finanzierungsplan',
-                'ordering': ['position', 'id'],
+                "verbose_name": "Finanzierungsposition",
+                "verbose_name_plural": "Finanzierungsplan",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='call',
-            name='funding_area',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='grants.fundingarea'),
+            model_name="call",
+            name="funding_area",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="calls",
+                to="grants.fundingarea",
+            ),
         ),
         migrations.CreateModel(
-            name='Payout',
+            name="Payout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('planned', 'geplant'), ('requested', 'abgerufen'), ('certified', 'sachlich und rechnerisch richtig'), ('ordered', 'angeordnet'), ('exported', 'an die Kasse übergeben'), ('paid', 'ausgezahlt'), ('cancelled', 'storniert')], db_index=True, default='planned', max_length=50, protected=True, verbose_name='Status')),
-                ('kind', models.CharField(choices=[('instalment', 'Abschlagszahlung'), ('final', 'Schlusszahlung')], default='instalment', max_length=20, verbose_name='Art')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='Betrag')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='Haushaltsjahr')),
-                ('due_date', models.DateField(verbose_name='fällig am')),
-                ('payment_reference', models.CharField(max_length=140, verbose_name='Verwendungszweck')),
-                ('kassenzeichen', models.CharField(blank=True, max_length=30, verbose_name='Kassenzeichen')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('certified_at', models.DateTimeField(blank=True, null=True)),
-                ('ordered_at', models.DateTimeField(blank=True, null=True)),
-                ('exported_at', models.DateTimeField(blank=True, null=True)),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='ausgezahlt am')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payouts', to='grants.application')),
-                ('certified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ordered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("planned", "geplant"),
+                            ("requested", "abgerufen"),
+                            ("certified", "sachlich und rechnerisch richtig"),
+                            ("ordered", "angeordnet"),
+                            ("exported", "an die Kasse übergeben"),
+                            ("paid", "ausgezahlt"),
+                            ("cancelled", "storniert"),
+                        ],
+                        db_index=True,
+                        default="planned",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="Status",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("instalment", "Abschlagszahlung"), ("final", "Schlusszahlung")],
+                        default="instalment",
+                        max_length=20,
+                        verbose_name="Art",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="Betrag",
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="Haushaltsjahr")),
+                ("due_date", models.DateField(verbose_name="fällig am")),
+                (
+                    "payment_reference",
+                    models.CharField(max_length=140, verbose_name="Verwendungszweck"),
+                ),
+                (
+                    "kassenzeichen",
+                    models.CharField(blank=True, max_length=30, verbose_name="Kassenzeichen"),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("certified_at", models.DateTimeField(blank=True, null=True)),
+                ("ordered_at", models.DateTimeField(blank=True, null=True)),
+                ("exported_at", models.DateTimeField(blank=True, null=True)),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="ausgezahlt am")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payouts",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "certified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ordered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Auszahlung',
-                'verbose_name_plural': 'Auszahlungen',
-                'ordering': ['due_date', 'id'],
+                "verbose_name": "Auszahlung",
+                "verbose_name_plural": "Auszahlungen",
+                "ordering": ["due_date", "id"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Erscheint im Aktenzeichen, z. B. WIR2-2026-0001.', max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9]+$', 'Nur Großbuchstaben und Ziffern.')], verbose_name='Kürzel')),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='Rechtsgrundlage')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung in einfacher Sprache')),
-                ('responsible_unit', models.CharField(blank=True, max_length=200, verbose_name='Zuständige Stelle')),
-                ('teilhaushalt', models.CharField(max_length=10, verbose_name='Teilhaushalt')),
-                ('produkt', models.CharField(max_length=20, verbose_name='Produkt')),
-                ('produkt_name', models.CharField(blank=True, max_length=200, verbose_name='Produktbezeichnung')),
-                ('sachkonto', models.CharField(max_length=8, validators=[django.core.validators.RegexValidator('^\\d{8}$', 'Das Sachkonto hat genau 8 Ziffern.')], verbose_name='Sachkonto')),
-                ('kostenstelle', models.CharField(max_length=20, verbose_name='Kostenstelle')),
-                ('innenauftrag', models.CharField(blank=True, max_length=20, verbose_name='Innenauftrag')),
-                ('max_amount_per_application', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='Höchstbetrag je Antrag')),
-                ('min_own_share_percent', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='Mindest-Eigenanteil in %')),
-                ('administrative_decision_limit', models.DecimalField(decimal_places=2, default=Decimal('0.00'), help_text='Darüber entscheidet ein Gremium.', max_digits=12, verbose_name='Verwaltung entscheidet allein bis')),
-                ('max_project_months', models.PositiveSmallIntegerField(default=12, verbose_name='Höchstlaufzeit in Monaten')),
-                ('proof_of_use_months', models.PositiveSmallIntegerField(default=6, verbose_name='Frist Verwendungsnachweis (Monate nach Ende)')),
-                ('appeal_period_months', models.PositiveSmallIntegerField(default=1, verbose_name='Rechtsbehelfsfrist in Monaten')),
-                ('payout_need_months', models.PositiveSmallIntegerField(default=2, verbose_name='Mittelabruf für Bedarf der nächsten Monate')),
-                ('eligible_applicant_kinds', models.JSONField(default=list, help_text='Liste der zugelassenen Arten von Antragstellenden.', verbose_name='Antragsberechtigt')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('funding_body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='grants.fundingbody')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Erscheint im Aktenzeichen, z. B. WIR2-2026-0001.",
+                        max_length=10,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9]+$", "Nur Großbuchstaben und Ziffern."
+                            )
+                        ],
+                        verbose_name="Kürzel",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
+                ("legal_basis", models.TextField(blank=True, verbose_name="Rechtsgrundlage")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="Beschreibung in einfacher Sprache"),
+                ),
+                (
+                    "responsible_unit",
+                    models.CharField(blank=True, max_length=200, verbose_name="Zuständige Stelle"),
+                ),
+                ("teilhaushalt", models.CharField(max_length=10, verbose_name="Teilhaushalt")),
+                ("produkt", models.CharField(max_length=20, verbose_name="Produkt")),
+                (
+                    "produkt_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="Produktbezeichnung"),
+                ),
+                (
+                    "sachkonto",
+                    models.CharField(
+                        max_length=8,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{8}$", "Das Sachkonto hat genau 8 Ziffern."
+                            )
+                        ],
+                        verbose_name="Sachkonto",
+                    ),
+                ),
+                ("kostenstelle", models.CharField(max_length=20, verbose_name="Kostenstelle")),
+                (
+                    "innenauftrag",
+                    models.CharField(blank=True, max_length=20, verbose_name="Innenauftrag"),
+                ),
+                (
+                    "max_amount_per_application",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="Höchstbetrag je Antrag",
+                    ),
+                ),
+                (
+                    "min_own_share_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="Mindest-Eigenanteil in %",
+                    ),
+                ),
+                (
+                    "administrative_decision_limit",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        help_text="Darüber entscheidet ein Gremium.",
+                        max_digits=12,
+                        verbose_name="Verwaltung entscheidet allein bis",
+                    ),
+                ),
+                (
+                    "max_project_months",
+                    models.PositiveSmallIntegerField(
+                        default=12, verbose_name="Höchstlaufzeit in Monaten"
+                    ),
+                ),
+                (
+                    "proof_of_use_months",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="Frist Verwendungsnachweis (Monate nach Ende)"
+                    ),
+                ),
+                (
+                    "appeal_period_months",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="Rechtsbehelfsfrist in Monaten"
+                    ),
+                ),
+                (
+                    "payout_need_months",
+                    models.PositiveSmallIntegerField(
+                        default=2, verbose_name="Mittelabruf für Bedarf der nächsten Monate"
+                    ),
+                ),
+                (
+                    "eligible_applicant_kinds",
+                    models.JSONField(
+                        default=list,
+                        help_text="Liste der zugelassenen Arten von Antragstellenden.",
+                        verbose_name="Antragsberechtigt",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "funding_body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="grants.fundingbody",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Förderprogramm',
-                'verbose_name_plural': 'Förderprogramme',
-                'ordering': ['code'],
+                "verbose_name": "Förderprogramm",
+                "verbose_name_plural": "Förderprogramme",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='fundingarea',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funding_areas', to='grants.programme'),
+            model_name="fundingarea",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="funding_areas",
+                to="grants.programme",
+            ),
         ),
         migrations.CreateModel(
-            name='FinancingTypeRule',
+            name="FinancingTypeRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='Reihenfolge')),
-                ('amount_up_to', models.DecimalField(blank=True, decimal_places=2, help_text='leer = ohne Obergrenze', max_digits=12, null=True, verbose_name='bis Betrag')),
-                ('min_own_share_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='nur bei Eigenanteil ab %')),
-                ('financing_type', models.CharField(choices=[('fixed_amount', 'Festbetragsfinanzierung'), ('proportional', 'Anteilsfinanzierung'), ('deficit', 'Fehlbedarfsfinanzierung')], max_length=20, verbose_name='Finanzierungsart')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='financing_type_rules', to='grants.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="Reihenfolge")),
+                (
+                    "amount_up_to",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="leer = ohne Obergrenze",
+                        max_digits=12,
+                        null=True,
+                        verbose_name="bis Betrag",
+                    ),
+                ),
+                (
+                    "min_own_share_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="nur bei Eigenanteil ab %",
+                    ),
+                ),
+                (
+                    "financing_type",
+                    models.CharField(
+                        choices=[
+                            ("fixed_amount", "Festbetragsfinanzierung"),
+                            ("proportional", "Anteilsfinanzierung"),
+                            ("deficit", "Fehlbedarfsfinanzierung"),
+                        ],
+                        max_length=20,
+                        verbose_name="Finanzierungsart",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="financing_type_rules",
+                        to="grants.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Regel zur Finanzierungsart',
-                'verbose_name_plural': 'Regeln zur Finanzierungsart',
-                'ordering': ['programme', 'position'],
+                "verbose_name": "Regel zur Finanzierungsart",
+                "verbose_name_plural": "Regeln zur Finanzierungsart",
+                "ordering": ["programme", "position"],
             },
         ),
         migrations.AddField(
-            model_name='financingcategory',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='financing_categories', to='grants.programme'),
+            model_name="financingcategory",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="financing_categories",
+                to="grants.programme",
+            ),
         ),
         migrations.CreateModel(
-            name='FileNumberSequence',
+            name="FileNumberSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last_number', models.PositiveIntegerField(default=0)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='grants.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last_number", models.PositiveIntegerField(default=0)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="grants.programme",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='fieldofaction',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fields_of_action', to='grants.programme'),
+            model_name="fieldofaction",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="fields_of_action",
+                to="grants.programme",
+            ),
         ),
         migrations.AddField(
-            model_name='documenttype',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_types', to='grants.programme'),
+            model_name="documenttype",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="document_types",
+                to="grants.programme",
+            ),
         ),
         migrations.CreateModel(
-            name='CostCategory',
+            name="CostCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='Schlüssel')),
-                ('name', models.CharField(max_length=200, verbose_name='Bezeichnung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cost_categories', to='grants.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="Schlüssel")),
+                ("name", models.CharField(max_length=200, verbose_name="Bezeichnung")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cost_categories",
+                        to="grants.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Ausgabenart',
-                'verbose_name_plural': 'Ausgabenarten',
-                'ordering': ['programme', 'position', 'name'],
-                'abstract': False,
+                "verbose_name": "Ausgabenart",
+                "verbose_name_plural": "Ausgabenarten",
+                "ordering": ["programme", "position", "name"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='call',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='grants.programme'),
+            model_name="call",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="calls",
+                to="grants.programme",
+            ),
         ),
         migrations.CreateModel(
-            name='Budget',
+            name="Budget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='Haushaltsjahr')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='Ansatz')),
-                ('committed', models.DecimalField(decimal_places=2, default=Decimal('0.00'), editable=False, max_digits=12, verbose_name='gebunden')),
-                ('is_example', models.BooleanField(default=False, help_text='Kein beschlossener Ansatz, nur für Demonstration und Planung.', verbose_name='Beispielwert')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='Bemerkung')),
-                ('funding_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='budgets', to='grants.fundingarea')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budgets', to='grants.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="Haushaltsjahr")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="Ansatz",
+                    ),
+                ),
+                (
+                    "committed",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        editable=False,
+                        max_digits=12,
+                        verbose_name="gebunden",
+                    ),
+                ),
+                (
+                    "is_example",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Kein beschlossener Ansatz, nur für Demonstration und Planung.",
+                        verbose_name="Beispielwert",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="Bemerkung")),
+                (
+                    "funding_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budgets",
+                        to="grants.fundingarea",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budgets",
+                        to="grants.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Budget',
-                'verbose_name_plural': 'Budgets',
-                'ordering': ['programme', 'fiscal_year', 'funding_area__position'],
+                "verbose_name": "Budget",
+                "verbose_name_plural": "Budgets",
+                "ordering": ["programme", "fiscal_year", "funding_area__position"],
             },
         ),
         migrations.AddField(
-            model_name='area',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='grants.programme'),
+            model_name="area",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="areas",
+                to="grants.programme",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='grants.programme'),
+            model_name="application",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="grants.programme",
+            ),
         ),
         migrations.CreateModel(
-            name='RepaymentClaim',
+            name="RepaymentClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('open', 'offen'), ('settled', 'beglichen'), ('cancelled', 'aufgehoben')], default='open', max_length=50, protected=True, verbose_name='Status')),
-                ('principal', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='Erstattungsbetrag')),
-                ('interest', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=12, verbose_name='Zinsen')),
-                ('reason', models.TextField(verbose_name='Begründung')),
-                ('due_date', models.DateField(verbose_name='zahlbar bis')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('repaid_on', models.DateField(blank=True, null=True, verbose_name='erstattet am')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='repayment_claims', to='grants.application')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("open", "offen"),
+                            ("settled", "beglichen"),
+                            ("cancelled", "aufgehoben"),
+                        ],
+                        default="open",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="Status",
+                    ),
+                ),
+                (
+                    "principal",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="Erstattungsbetrag",
+                    ),
+                ),
+                (
+                    "interest",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=12,
+                        verbose_name="Zinsen",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="Begründung")),
+                ("due_date", models.DateField(verbose_name="zahlbar bis")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("repaid_on", models.DateField(blank=True, null=True, verbose_name="erstattet am")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="repayment_claims",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Rückforderung',
-                'verbose_name_plural': 'Rückforderungen',
+                "verbose_name": "Rückforderung",
+                "verbose_name_plural": "Rückforderungen",
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='StaffRole',
+            name="StaffRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('case_worker', 'Sachbearbeitung'), ('finance', 'Finanzbuchhaltung')], max_length=20, verbose_name='Rolle')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_roles', to='grants.programme')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("case_worker", "Sachbearbeitung"),
+                            ("finance", "Finanzbuchhaltung"),
+                        ],
+                        max_length=20,
+                        verbose_name="Rolle",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_roles",
+                        to="grants.programme",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Zuständigkeit',
-                'verbose_name_plural': 'Zuständigkeiten',
+                "verbose_name": "Zuständigkeit",
+                "verbose_name_plural": "Zuständigkeiten",
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lifecycle', models.CharField(choices=[('application', 'Antrag'), ('payout', 'Auszahlung'), ('repayment_claim', 'Rückforderung')], max_length=20, verbose_name='Vorgang')),
-                ('transition', models.CharField(max_length=50, verbose_name='Schritt')),
-                ('source_state', models.CharField(max_length=30, verbose_name='von')),
-                ('target_state', models.CharField(max_length=30, verbose_name='nach')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='am')),
-                ('reason', models.TextField(blank=True, verbose_name='Begründung')),
-                ('data', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='Daten')),
-                ('actor', models.ForeignKey(blank=True, help_text='leer = System', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='durch')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='grants.application')),
-                ('payout', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='grants.payout')),
-                ('repayment_claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='grants.repaymentclaim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "lifecycle",
+                    models.CharField(
+                        choices=[
+                            ("application", "Antrag"),
+                            ("payout", "Auszahlung"),
+                            ("repayment_claim", "Rückforderung"),
+                        ],
+                        max_length=20,
+                        verbose_name="Vorgang",
+                    ),
+                ),
+                ("transition", models.CharField(max_length=50, verbose_name="Schritt")),
+                ("source_state", models.CharField(max_length=30, verbose_name="von")),
+                ("target_state", models.CharField(max_length=30, verbose_name="nach")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="am"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="Begründung")),
+                (
+                    "data",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        verbose_name="Daten",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="leer = System",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="durch",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="status_changes",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "payout",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="status_changes",
+                        to="grants.payout",
+                    ),
+                ),
+                (
+                    "repayment_claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="status_changes",
+                        to="grants.repaymentclaim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Statuswechsel',
-                'verbose_name_plural': 'Statuswechsel (Protokoll)',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "Statuswechsel",
+                "verbose_name_plural": "Statuswechsel (Protokoll)",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DomainEvent',
+            name="DomainEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=60)),
-                ('payload', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('announce', models.BooleanField(default=True, help_text='Nein bei Korrekturen, die nicht mitgeteilt werden sollen.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='grants.application')),
-                ('status_change', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='event', to='grants.statuschange')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=60)),
+                (
+                    "payload",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                    ),
+                ),
+                (
+                    "announce",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Nein bei Korrekturen, die nicht mitgeteilt werden sollen.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "status_change",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="event",
+                        to="grants.statuschange",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Ereignis',
-                'verbose_name_plural': 'Ereignisse',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "Ereignis",
+                "verbose_name_plural": "Ereignisse",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TargetGroup',
+            name="TargetGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='Schlüssel')),
-                ('name', models.CharField(max_length=200, verbose_name='Bezeichnung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='target_groups', to='grants.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="Schlüssel")),
+                ("name", models.CharField(max_length=200, verbose_name="Bezeichnung")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="target_groups",
+                        to="grants.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Zielgruppe',
-                'verbose_name_plural': 'Zielgruppen',
-                'ordering': ['programme', 'position', 'name'],
-                'abstract': False,
+                "verbose_name": "Zielgruppe",
+                "verbose_name_plural": "Zielgruppen",
+                "ordering": ["programme", "position", "name"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='target_groups',
-            field=models.ManyToManyField(blank=True, to='grants.targetgroup', verbose_name='Zielgruppen'),
+            model_name="application",
+            name="target_groups",
+            field=models.ManyToManyField(
+                blank=True, to="grants.targetgroup", verbose_name="Zielgruppen"
+            ),
         ),
         migrations.CreateModel(
-            name='BudgetEntry',
+            name="BudgetEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('commitment', 'Bindung (Bewilligung)'), ('release', 'Freigabe (Minderung, Widerruf)'), ('repayment', 'Rückfluss (Erstattung)')], max_length=20, verbose_name='Art')),
-                ('amount', models.DecimalField(decimal_places=2, help_text='positiv bindet, negativ gibt frei', max_digits=12, verbose_name='Betrag')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='gebucht am')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='Buchungstext')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_entries', to='grants.application')),
-                ('budget', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='grants.budget')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("commitment", "Bindung (Bewilligung)"),
+                            ("release", "Freigabe (Minderung, Widerruf)"),
+                            ("repayment", "Rückfluss (Erstattung)"),
+                        ],
+                        max_length=20,
+                        verbose_name="Art",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="positiv bindet, negativ gibt frei",
+                        max_digits=12,
+                        verbose_name="Betrag",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="gebucht am"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="Buchungstext")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budget_entries",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="grants.budget",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Budgetbuchung',
-                'verbose_name_plural': 'Budgetbuchungen',
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'commitment'), ('amount__gt', 0)), models.Q(('kind__in', ['release', 'repayment']), ('amount__lt', 0)), _connector='OR'), name='budget_entry_sign_matches_kind')],
+                "verbose_name": "Budgetbuchung",
+                "verbose_name_plural": "Budgetbuchungen",
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "commitment"), ("amount__gt", 0)),
+                            models.Q(("kind__in", ["release", "repayment"]), ("amount__lt", 0)),
+                            _connector="OR",
+                        ),
+                        name="budget_entry_sign_matches_kind",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CostLine',
+            name="CostLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=200, verbose_name='Beschreibung')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='geplant')),
-                ('actual_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='tatsächlich')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cost_lines', to='grants.application')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='grants.costcategory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=200, verbose_name="Beschreibung")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="geplant",
+                    ),
+                ),
+                (
+                    "actual_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="tatsächlich",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cost_lines",
+                        to="grants.application",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="grants.costcategory"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Ausgabenposition',
-                'verbose_name_plural': 'Ausgabenplan',
-                'ordering': ['position', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='cost_line_amount_positive')],
+                "verbose_name": "Ausgabenposition",
+                "verbose_name_plural": "Ausgabenplan",
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)), name="cost_line_amount_positive"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('confirmed_by__isnull', True), models.Q(('confirmed_by', models.F('proposed_by')), _negated=True), _connector='OR'), name='decision_four_eyes'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("confirmed_by__isnull", True),
+                    models.Q(("confirmed_by", models.F("proposed_by")), _negated=True),
+                    _connector="OR",
+                ),
+                name="decision_four_eyes",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome', 'reject'), models.Q(('amount__gt', 0), ('funding_start__isnull', False), ('funding_end__gte', models.F('funding_start'))), _connector='OR'), name='decision_approval_complete'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("outcome", "reject"),
+                    models.Q(
+                        ("amount__gt", 0),
+                        ("funding_start__isnull", False),
+                        ("funding_end__gte", models.F("funding_start")),
+                    ),
+                    _connector="OR",
+                ),
+                name="decision_approval_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'proposed')), fields=('application',), name='decision_one_pending_per_application'),
+            model_name="decision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "proposed")),
+                fields=("application",),
+                name="decision_one_pending_per_application",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decisionyearamount',
-            constraint=models.UniqueConstraint(fields=('decision', 'fiscal_year'), name='decision_year_unique'),
+            model_name="decisionyearamount",
+            constraint=models.UniqueConstraint(
+                fields=("decision", "fiscal_year"), name="decision_year_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decisionyearamount',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='decision_year_positive'),
+            model_name="decisionyearamount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="decision_year_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='financingline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='financing_line_amount_positive'),
+            model_name="financingline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="financing_line_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payout',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payout_amount_positive'),
+            model_name="payout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="payout_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payout',
-            constraint=models.CheckConstraint(condition=models.Q(('ordered_by__isnull', True), models.Q(('ordered_by', models.F('certified_by')), _negated=True), _connector='OR'), name='payout_four_eyes'),
+            model_name="payout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ordered_by__isnull", True),
+                    models.Q(("ordered_by", models.F("certified_by")), _negated=True),
+                    _connector="OR",
+                ),
+                name="payout_four_eyes",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundingarea',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='funding_area_code_unique'),
+            model_name="fundingarea",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "code"), name="funding_area_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='financingtyperule',
-            constraint=models.UniqueConstraint(fields=('programme', 'position'), name='financing_rule_position_unique'),
+            model_name="financingtyperule",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "position"), name="financing_rule_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='financingcategory',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='financing_category_code_unique'),
+            model_name="financingcategory",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "code"), name="financing_category_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='filenumbersequence',
-            constraint=models.UniqueConstraint(fields=('programme', 'year'), name='file_number_seq_unique'),
+            model_name="filenumbersequence",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "year"), name="file_number_seq_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fieldofaction',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='field_of_action_code_unique'),
+            model_name="fieldofaction",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "code"), name="field_of_action_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documenttype',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='document_type_code_unique'),
+            model_name="documenttype",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "code"), name="document_type_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='costcategory',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='cost_category_code_unique'),
+            model_name="costcategory",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "code"), name="cost_category_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='call',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline__gt', models.F('opens_at'))), name='call_deadline_after_opening'),
+            model_name="call",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deadline__gt", models.F("opens_at"))),
+                name="call_deadline_after_opening",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budget',
-            constraint=models.UniqueConstraint(fields=('programme', 'fiscal_year', 'funding_area'), name='budget_unique_per_area'),
+            model_name="budget",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "fiscal_year", "funding_area"), name="budget_unique_per_area"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budget',
-            constraint=models.UniqueConstraint(condition=models.Q(('funding_area__isnull', True)), fields=('programme', 'fiscal_year'), name='budget_unique_without_area'),
+            model_name="budget",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("funding_area__isnull", True)),
+                fields=("programme", "fiscal_year"),
+                name="budget_unique_without_area",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budget',
-            constraint=models.CheckConstraint(condition=models.Q(('committed__gte', 0), ('committed__lte', models.F('amount'))), name='budget_never_overcommitted'),
+            model_name="budget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("committed__gte", 0), ("committed__lte", models.F("amount"))),
+                name="budget_never_overcommitted",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='area_code_unique'),
+            model_name="area",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "code"), name="area_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repaymentclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('principal__gt', 0)), name='claim_principal_positive'),
+            model_name="repaymentclaim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("principal__gt", 0)), name="claim_principal_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repaymentclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('interest__gte', 0)), name='claim_interest_not_negative'),
+            model_name="repaymentclaim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interest__gte", 0)), name="claim_interest_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffrole',
-            constraint=models.UniqueConstraint(fields=('user', 'programme', 'role'), name='staff_role_unique'),
+            model_name="staffrole",
+            constraint=models.UniqueConstraint(
+                fields=("user", "programme", "role"), name="staff_role_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('lifecycle', 'application'), ('payout__isnull', True), ('repayment_claim__isnull', True)), models.Q(('lifecycle', 'payout'), ('payout__isnull', False)), models.Q(('lifecycle', 'repayment_claim'), ('repayment_claim__isnull', False)), _connector='OR'), name='status_change_lifecycle_matches_object'),
+            model_name="statuschange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("lifecycle", "application"),
+                        ("payout__isnull", True),
+                        ("repayment_claim__isnull", True),
+                    ),
+                    models.Q(("lifecycle", "payout"), ("payout__isnull", False)),
+                    models.Q(("lifecycle", "repayment_claim"), ("repayment_claim__isnull", False)),
+                    _connector="OR",
+                ),
+                name="status_change_lifecycle_matches_object",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetgroup',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='target_group_code_unique'),
+            model_name="targetgroup",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "code"), name="target_group_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='application_period_ordered'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="application_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('approved_amount__isnull', True), ('approved_amount__gt', 0), _connector='OR'), name='application_approved_amount_positive'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approved_amount__isnull", True), ("approved_amount__gt", 0), _connector="OR"
+                ),
+                name="application_approved_amount_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'draft'), ('file_number__isnull', False), _connector='OR'), name='application_file_number_after_submission'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state", "draft"), ("file_number__isnull", False), _connector="OR"
+                ),
+                name="application_file_number_after_submission",
+            ),
         ),
     ]

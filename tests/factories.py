@@ -1,0 +1,357 @@
+"""factory_boy factories and a small world of personas for the grant domain.
+
+``build_world()`` gives one programme with an open call and a budget, an applicant with its
+owner and a colleague, an outsider, two case workers of the programme, a case worker of another
+programme, and a finance clerk. ``advance(application, world, to=STATE)`` walks an application
+through the real services to any state, so tests start from states reached the legal way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from applicants.models import Applicant, ApplicantKind, Membership, User
+from grants import services
+from grants.models import (
+    Application,
+    ApplicationState,
+    Area,
+    Budget,
+    Call,
+    CostCategory,
+    CostLine,
+    FieldOfAction,
+    FinancingCategory,
+    FinancingKind,
+    FinancingLine,
+    FinancingType,
+    FinancingTypeRule,
+    FundingBody,
+    Payout,
+    Programme,
+    StaffRole,
+    TargetGroup,
+)
+
+PASSWORD = "test-Passwort-1"
+S = ApplicationState
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Muster{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ApplicantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Applicant
+
+    kind = ApplicantKind.ASSOCIATION
+    name = factory.Sequence(lambda n: f"Verein Miteinander {n} e. V.")
+    legal_form = "eingetragener Verein"
+    street = "Lange Laube 1"
+    postal_code = "30159"
+    city = "Hannover"
+    email = factory.Sequence(lambda n: f"verein{n}@example.org")
+    contact_name = "Ayşe Yılmaz"
+    contact_email = factory.Sequence(lambda n: f"kontakt{n}@example.org")
+    account_holder = factory.SelfAttribute("name")
+    iban = "DE89370400440532013000"
+
+
+class FundingBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingBody
+        django_get_or_create = ["name"]
+
+    name = "Landeshauptstadt Hannover"
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        skip_postgeneration_save = True
+
+    funding_body = factory.SubFactory(FundingBodyFactory)
+    code = factory.Sequence(lambda n: f"P{n}")
+    name = factory.Sequence(lambda n: f"Testprogramm {n}")
+    teilhaushalt = "56"
+    produkt = "11143"
+    sachkonto = "43180000"
+    kostenstelle = "56100000"
+    max_amount_per_application = Decimal("50000.00")
+    min_own_share_percent = Decimal("20.00")
+    administrative_decision_limit = Decimal("10000.00")
+    max_project_months = 12
+    eligible_applicant_kinds = factory.LazyFunction(lambda: list(ApplicantKind.values))
+
+    @factory.post_generation
+    def configuration(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for code, name in [("staff", "Personal"), ("fees", "Honorare"), ("material", "Sachkosten")]:
+            CostCategory.objects.create(programme=obj, code=code, name=name)
+        for code, name, kind in [
+            ("own", "Eigenmittel", FinancingKind.OWN_FUNDS),
+            ("work", "Eigenleistung", FinancingKind.OWN_WORK),
+            ("public", "Andere öffentliche Mittel", FinancingKind.OTHER_PUBLIC),
+            ("grant", "Beantragte Zuwendung", FinancingKind.GRANT),
+        ]:
+            FinancingCategory.objects.create(programme=obj, code=code, name=name, kind=kind)
+        FieldOfAction.objects.create(programme=obj, code="bildung", name="Bildung")
+        Area.objects.create(programme=obj, code="01", name="Mitte")
+        TargetGroup.objects.create(programme=obj, code="youth", name="Jugendliche")
+        for position, up_to, share, kind in [
+            (1, Decimal("5000.00"), None, FinancingType.FIXED_AMOUNT),
+            (2, Decimal("10000.00"), Decimal("20.00"), FinancingType.FIXED_AMOUNT),
+            (3, None, None, FinancingType.PROPORTIONAL),
+        ]:
+            FinancingTypeRule.objects.create(
+                programme=obj,
+                position=position,
+                amount_up_to=up_to,
+                min_own_share_percent=share,
+                financing_type=kind,
+            )
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Aufruf {n}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=10))
+    deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Budget
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    fiscal_year = factory.LazyFunction(lambda: timezone.localdate().year)
+    amount = Decimal("250000.00")
+
+
+def staff(programme: Programme, role: str = StaffRole.Role.CASE_WORKER, **kwargs) -> User:
+    user = UserFactory(is_staff=True, **kwargs)
+    StaffRole.objects.create(user=user, programme=programme, role=role)
+    return user
+
+
+@dataclass
+class World:
+    programme: Programme
+    call: Call
+    budget: Budget
+    next_budget: Budget
+    applicant: Applicant
+    owner: User
+    colleague: User
+    outsider: User
+    case_worker: User
+    second_case_worker: User
+    foreign_case_worker: User
+    finance: User
+
+
+def build_world(budget_amount: Decimal = Decimal("250000.00"), **programme_kwargs) -> World:
+    programme = ProgrammeFactory(**programme_kwargs)
+    applicant = ApplicantFactory()
+    owner, colleague = UserFactory(), UserFactory()
+    Membership.objects.create(user=owner, applicant=applicant, role=Membership.Role.OWNER)
+    Membership.objects.create(user=colleague, applicant=applicant)
+    outsider = UserFactory()
+    Membership.objects.create(user=outsider, applicant=ApplicantFactory())
+    return World(
+        programme=programme,
+        call=CallFactory(programme=programme),
+        budget=BudgetFactory(programme=programme, amount=budget_amount),
+        next_budget=BudgetFactory(
+            programme=programme, amount=budget_amount, fiscal_year=timezone.localdate().year + 1
+        ),
+        applicant=applicant,
+        owner=owner,
+        colleague=colleague,
+        outsider=outsider,
+        case_worker=staff(programme),
+        second_case_worker=staff(programme),
+        foreign_case_worker=staff(ProgrammeFactory()),
+        finance=staff(programme, StaffRole.Role.FINANCE),
+    )
+
+
+def add_plan(
+    application: Application,
+    *,
+    costs: Decimal = Decimal("10000.00"),
+    own: Decimal = Decimal("2000.00"),
+    other: Decimal = Decimal("0.00"),
+    grant: Decimal | None = None,
+) -> Application:
+    """A cost line and financing lines; the grant fills the gap unless given."""
+    programme = application.programme
+    cat = {c.kind: c for c in FinancingCategory.objects.filter(programme=programme)}
+    CostLine.objects.create(
+        application=application,
+        category=CostCategory.objects.get(programme=programme, code="fees"),
+        description="Honorare Kursleitung",
+        amount=costs,
+    )
+    grant = costs - own - other if grant is None else grant
+    for kind, amount in [
+        (FinancingKind.OWN_FUNDS, own),
+        (FinancingKind.OTHER_PUBLIC, other),
+        (FinancingKind.GRANT, grant),
+    ]:
+        if amount:
+            FinancingLine.objects.create(application=application, category=cat[kind], amount=amount)
+    return application
+
+
+def draft(world: World, **plan) -> Application:
+    today = timezone.localdate()
+    application = Application.objects.create(
+        programme=world.programme,
+        call=world.call,
+        applicant=world.applicant,
+        created_by=world.owner,
+        title="Sprachcafé im Stadtteil",
+        summary="Ein offenes Sprachcafé für Nachbar*innen.",
+        goals="Begegnung und Deutsch üben.",
+        start_date=today + dt.timedelta(days=30),
+        end_date=today + dt.timedelta(days=200),
+        expected_participants=40,
+    )
+    return add_plan(application, **plan)
+
+
+# The order in which the main path reaches each state, and how to take the next step.
+def _submit(app, w):
+    services.application_submit(application=app, actor=w.owner)
+
+
+def _review(app, w):
+    services.application_start_review(application=app, actor=w.case_worker)
+
+
+def year_split(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, Decimal] | None:
+    """Half in each year when the period crosses New Year (tests run on any date)."""
+    if start.year == end.year:
+        return None
+    first = (amount / 2).quantize(Decimal("0.01"))
+    return {start.year: first, end.year: amount - first}
+
+
+def _propose(app, w):
+    end = app.start_date + dt.timedelta(days=150)
+    amount = app.plan.requested_amount
+    services.application_propose_approval(
+        application=app,
+        actor=w.case_worker,
+        amount=amount,
+        funding_start=app.start_date,
+        funding_end=end,
+        purpose="Sprachcafé",
+        year_amounts=year_split(amount, app.start_date, end),
+    )
+
+
+def _confirm(app, w):
+    services.application_confirm_decision(application=app, actor=w.second_case_worker)
+
+
+def _waive(app, w):
+    services.application_waive_appeal(application=app, actor=w.owner)
+
+
+def _backdate_funding_period(app: Application, *, ended: bool) -> None:
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=200 if ended else 1)
+    end = today - dt.timedelta(days=1) if ended else today + dt.timedelta(days=100)
+    Application.objects.filter(pk=app.pk).update(funding_start=start, funding_end=end)
+    app.funding_start, app.funding_end = start, end
+
+
+def _start(app, w):
+    _backdate_funding_period(app, ended=False)
+    services.application_start_project(application=app)
+
+
+def _end(app, w):
+    _backdate_funding_period(app, ended=True)
+    services.application_end_funding_period(application=app)
+
+
+def pay(app: Application, w: World, amount: Decimal) -> Payout:
+    """A payout through its whole lifecycle, as the four roles would do it."""
+    payout = services.payout_plan(
+        application=app, actor=w.case_worker, amount=amount, due_date=timezone.localdate()
+    )
+    services.payout_certify(payout=payout, actor=w.case_worker)
+    services.payout_order(payout=payout, actor=w.second_case_worker)
+    services.payout_mark_exported(payout=payout, actor=w.finance)
+    services.payout_mark_paid(payout=payout, actor=w.finance, paid_on=timezone.localdate())
+    return payout
+
+
+def _submit_proof(app, w):
+    services.application_submit_proof(
+        application=app,
+        actor=w.owner,
+        report="Das Sprachcafé fand 20-mal statt.",
+        actual_costs={line.pk: line.amount for line in app.cost_lines.all()},
+        actual_financing={
+            line.pk: line.amount
+            for line in app.financing_lines.exclude(category__kind=FinancingKind.GRANT)
+        },
+    )
+
+
+def _accept(app, w):
+    services.application_accept_proof(application=app, actor=w.case_worker)
+
+
+MAIN_PATH = [
+    (S.DRAFT, _submit),
+    (S.SUBMITTED, _review),
+    (S.IN_REVIEW, _propose),
+    (S.DECISION_PROPOSED, _confirm),
+    (S.APPROVED, _waive),
+    (S.FINAL, _start),
+    (S.RUNNING, _end),
+    (S.PROOF_DUE, _submit_proof),
+    (S.PROOF_SUBMITTED, _accept),
+    (S.PROOF_ACCEPTED, None),
+]
+
+
+def advance(application: Application, world: World, to: str) -> Application:
+    """Walks ``application`` along the main path until it is in state ``to``."""
+    for state, step in MAIN_PATH:
+        application.refresh_from_db()
+        if application.state == to:
+            return application
+        assert application.state == state, f"{application.state} is not on the path to {to}"
+        assert step is not None, f"{to} is not on the main path"
+        step(application, world)
+    application.refresh_from_db()
+    assert application.state == to
+    return application
