@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "applicants",
     "grants",
     "reporting",
+    "django_tasks",
+    "django_tasks_db",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +167,24 @@ ANYMAIL = {
     for key, value in os.environ.items()
     if key.startswith("ANYMAIL_")
 }
+# Delivery webhooks of the ESP post to /anymail/<esp>/tracking/ with HTTP basic auth
+# "user:password"; without it anyone could mark mails as delivered or bounced.
+ANYMAIL.setdefault("WEBHOOK_SECRET", env_str("WEBHOOK_SECRET", ""))
+if not ANYMAIL["WEBHOOK_SECRET"]:
+    if PRODUCTION:
+        raise ImproperlyConfigured("WEBHOOK_SECRET (user:password for ESP webhooks) is required")
+    del ANYMAIL["WEBHOOK_SECRET"]
+
+# Background work: django-tasks with its database backend, so the queue is a table and a
+# worker is just `manage.py db_worker` (see docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Outbox: how often a mail is tried and how long to wait before the first retry (doubling).
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
+NOTIFICATIONS_RETRY_SECONDS = env_int("NOTIFICATIONS_RETRY_SECONDS", 60)
+# The daily digest for case workers goes out on the first periodic run after this hour.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+# Absolute address of the portal for links in mails.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -4,4 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # ESP delivery webhooks (basic auth: WEBHOOK_SECRET), e.g. /anymail/postmark/tracking/
+    path("anymail/", include("anymail.urls")),
 ]
