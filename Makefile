@@ -1,0 +1,70 @@
+# Förderportal: build, run, test and lint from a fresh clone.
+#
+#   make run    install everything, migrate, load demo data, serve on 127.0.0.1:8000
+#   make test   install everything, run the whole pytest suite (PYTEST_ARGS="-k foo" to narrow)
+#   make lint   ruff check, ruff format --check, missing migrations
+#
+# Installs are guarded by stamp files, so a repeated run only does work when pyproject.toml or
+# package-lock.json changed. DATABASE_URL from the environment picks the database (default SQLite).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_BOOTSTRAP ?= python3
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+MANAGE := $(PYTHON) manage.py
+NPM ?= npm
+HOST_PORT ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+PY_STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+VENDOR_STAMP := static/vendor/.vendored-stamp
+
+.PHONY: help install run test lint vendor messages clean
+
+help:
+	@echo "make run | make test | make lint | make vendor | make messages | make clean"
+
+$(PYTHON):
+	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --disable-pip-version-check --quiet -e ".[dev]"
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor_assets.py | $(PYTHON)
+	$(PYTHON) scripts/vendor_assets.py
+	touch $@
+
+install: $(PY_STAMP) $(VENDOR_STAMP)
+
+vendor: $(VENDOR_STAMP)
+
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST_PORT)
+
+test: install
+	$(VENV)/bin/pytest tests/ $(PYTEST_ARGS)
+
+lint: $(PY_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+# German is the source language; this refreshes and compiles the English catalogue in locale/.
+# The .mo is committed (as Django does), so running the site needs no gettext tools.
+messages: $(PY_STAMP)
+	$(MANAGE) makemessages -l en --no-obsolete $(foreach d,.venv node_modules static tests docs,--ignore='$(d)/*')
+	$(MANAGE) compilemessages -l en --ignore='.venv' --ignore='node_modules'
+
+clean:
+	rm -rf node_modules static/vendor staticfiles
