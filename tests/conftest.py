@@ -1,0 +1,92 @@
+"""Shared test setup: Playwright on Debian's Chromium, and an axe-core accessibility check.
+
+Browser tests carry ``@pytest.mark.browser``. Without /usr/bin/chromium they are skipped, or,
+with REQUIRE_BROWSER=1 (as in CI), they fail: a CI run must never pass by skipping them.
+"""
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would then refuse the
+# ORM calls that tests using live_server make to set up data.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_MISSING = f"Chromium not installed at {CHROMIUM}: apt-get install chromium"
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("browser") is None or CHROMIUM.exists():
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{CHROMIUM_MISSING} (REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(CHROMIUM_MISSING)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    # Never `playwright install`: no downloads on our machines; use Debian's Chromium.
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # Headless Chromium asks for English; our users, and so our screenshots, are German.
+    return {**browser_context_args, "locale": "de-DE"}
+
+
+def _format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        lines.append(f"    {violation['helpUrl']}")
+        lines.extend(
+            f"    - {json.dumps(node['target'])}: {node['html'][:200]}"
+            for node in violation["nodes"]
+        )
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe_check() -> Callable[..., list[dict[str, Any]]]:
+    """``axe_check(page)`` fails on any serious or critical WCAG 2.1 A/AA violation.
+
+    Returns all violations (including minor and moderate ones) for further assertions.
+    """
+
+    def check(page: Any) -> list[dict[str, Any]]:
+        assert AXE_JS.exists(), f"{AXE_JS} missing: run `npm ci` (make test does)"
+        page.add_script_tag(path=str(AXE_JS))
+        results = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        violations = results["violations"]
+        blocking = [v for v in violations if v["impact"] in AXE_BLOCKING_IMPACTS]
+        assert not blocking, (
+            f"axe-core found serious/critical accessibility violations on {page.url}:\n"
+            + _format_violations(blocking)
+        )
+        return violations
+
+    return check
