@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applicants.models import ApplicantKind, User
-from grants.models import ApplicationState, Payout, Programme
+from grants.models import ApplicationState, Area, Call, FieldOfAction, Payout, Programme
 from reporting import selectors
 from reporting.models import ExportBatch, ExportBatchItem
 from reporting.writers import Column, Kind, Report, Table
@@ -341,9 +341,9 @@ def register_rows(programme_ids: Sequence[int], filters: selectors.RegisterFilte
             ", ".join(related["target_groups"].get(pk, [])),
             row["start_date"],
             row["end_date"],
-            row["requested"],
+            selectors.from_cents(row["requested_cents"]),
             row["approved_amount"],
-            row["paid"],
+            selectors.from_cents(row["paid_cents"]),
             row["decided_at"],
         )
 
@@ -434,3 +434,71 @@ def statistics_report(
             ),
         ],
     )
+
+
+# --- one entry point for views, command and background task --------------------------------
+
+
+def filter_labels(
+    programmes: Sequence[Programme],
+    *,
+    all_programmes: bool,
+    year: int | None,
+    register_filters: selectors.RegisterFilters | None = None,
+) -> dict[str, Any]:
+    """The filters as a reader of the protocol sheet understands them."""
+    labels: dict[str, Any] = {
+        _("Programm"): _("alle zuständigen Programme")
+        if all_programmes
+        else ", ".join(p.code for p in programmes)
+    }
+    if year:
+        labels[_("Jahr")] = year
+    f = register_filters
+    if f is not None:
+        if f.call_id:
+            labels[_("Förderaufruf")] = str(Call.objects.filter(pk=f.call_id).first() or f.call_id)
+        if f.state:
+            labels[_("Status")] = str(dict(ApplicationState.choices).get(f.state, f.state))
+        if f.field_of_action_id:
+            item = FieldOfAction.objects.filter(pk=f.field_of_action_id).first()
+            labels[_("Handlungsfeld")] = str(item or f.field_of_action_id)
+        if f.area_id:
+            labels[_("Gebiet")] = str(Area.objects.filter(pk=f.area_id).first() or f.area_id)
+    return labels
+
+
+def build(
+    name: str,
+    *,
+    programmes: Sequence[Programme],
+    all_programmes: bool,
+    actor: User | None,
+    year: int | None = None,
+    register_filters: selectors.RegisterFilters | None = None,
+    at: dt.datetime | None = None,
+) -> Report:
+    """Budget report, register or statistics for ``programmes`` (already checked)."""
+    if name == "register":
+        register_filters = register_filters or selectors.RegisterFilters()
+        register_filters.year = register_filters.year or year
+        labels = filter_labels(
+            programmes,
+            all_programmes=all_programmes,
+            year=register_filters.year,
+            register_filters=register_filters,
+        )
+        return register_report(
+            programmes, filters=register_filters, actor=actor, filter_labels=labels, at=at
+        )
+    labels = filter_labels(programmes, all_programmes=all_programmes, year=year)
+    if name == "budget":
+        return budget_report(programmes, fiscal_year=year, actor=actor, filters=labels, at=at)
+    if name == "statistics":
+        return statistics_report(programmes, year=year, actor=actor, filters=labels, at=at)
+    raise ValueError(f"unknown report {name!r}")
+
+
+def filename(name: str, file_format: str, at: dt.datetime | None = None) -> str:
+    at = timezone.localtime(at or timezone.now())
+    return f"{name}-{at:%Y-%m-%d-%H%M}.{file_format}"

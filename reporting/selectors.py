@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Round
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import ApplicantKind, User
 from grants.models import (
+    CENT,
     ZERO,
     Application,
     ApplicationState,
@@ -31,6 +32,16 @@ from grants.models import (
 from reporting.models import ExportBatch
 
 NO_CATEGORY = _("ohne Zuordnung")
+
+
+def money_sum(field: str, **extra) -> Sum:
+    """Sum of a money column in cents, as an integer: exact on PostgreSQL and on SQLite, which
+    stores decimals as floating point and would sum them with float errors."""
+    return Sum(Cast(Round(F(field) * 100), BigIntegerField()), **extra)
+
+
+def from_cents(value: int | None) -> Decimal:
+    return (Decimal(value or 0) / 100).quantize(CENT)
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -148,7 +159,7 @@ def budget_lines(
     repaid = (
         BudgetEntry.objects.filter(kind=BudgetEntry.Kind.REPAYMENT, budget__in=budgets.values("pk"))
         .values("budget__programme_id", "budget__fiscal_year", "budget__funding_area_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=money_sum("amount"))
     )
     for row in repaid:
         key = (
@@ -156,7 +167,7 @@ def budget_lines(
             row["budget__fiscal_year"],
             row["budget__funding_area_id"],
         )
-        lines[key].repaid = -row["total"]
+        lines[key].repaid = -from_cents(row["total"])
     paid_rows = paid.values(
         "application__programme_id",
         "application__programme__code",
@@ -164,7 +175,7 @@ def budget_lines(
         "fiscal_year",
         "application__funding_area_id",
         "application__funding_area__name",
-    ).annotate(total=Sum("amount"))
+    ).annotate(total=money_sum("amount"))
     for row in paid_rows:
         key = (
             row["application__programme_id"],
@@ -181,7 +192,7 @@ def budget_lines(
                 amount=ZERO,
                 position=999,
             )
-        lines[key].paid = row["total"]
+        lines[key].paid = from_cents(row["total"])
     return sorted(
         lines.values(), key=lambda b: (b.programme_code, -b.fiscal_year, b.position, b.label)
     )
@@ -255,8 +266,8 @@ def budget_breakdown(
         f"{item}__name",
         f"{item}__position",
     ).annotate(
-        committed=Sum("amount"),
-        repaid=Coalesce(Sum("amount", filter=Q(kind=BudgetEntry.Kind.REPAYMENT)), ZERO),
+        committed=money_sum("amount"),
+        repaid=money_sum("amount", filter=Q(kind=BudgetEntry.Kind.REPAYMENT)),
     )
     for row in ledger:
         target = line(
@@ -266,15 +277,15 @@ def budget_breakdown(
             row[f"{item}__name"],
             row[f"{item}__position"],
         )
-        target.committed += row["committed"]
-        target.repaid += -row["repaid"]
+        target.committed += from_cents(row["committed"])
+        target.repaid += -from_cents(row["repaid"])
     for row in paid.values(
         "application__programme_id",
         "fiscal_year",
         f"{item}__id",
         f"{item}__name",
         f"{item}__position",
-    ).annotate(total=Sum("amount")):
+    ).annotate(total=money_sum("amount")):
         target = line(
             row["application__programme_id"],
             row["fiscal_year"],
@@ -282,7 +293,7 @@ def budget_breakdown(
             row[f"{item}__name"],
             row[f"{item}__position"],
         )
-        target.paid += row["total"]
+        target.paid += from_cents(row["total"])
     return sorted(
         lines.values(), key=lambda b: (b.programme_code, -b.fiscal_year, b.position, b.label)
     )
@@ -333,7 +344,7 @@ def _requested_subquery() -> Subquery:
     return Subquery(
         FinancingLine.objects.filter(application=OuterRef("pk"), category__kind=FinancingKind.GRANT)
         .values("application")
-        .annotate(total=Sum("amount"))
+        .annotate(total=money_sum("amount"))
         .values("total")
     )
 
@@ -342,7 +353,7 @@ def _paid_subquery() -> Subquery:
     return Subquery(
         Payout.objects.filter(application=OuterRef("pk"), state=Payout.State.PAID)
         .values("application")
-        .annotate(total=Sum("amount"))
+        .annotate(total=money_sum("amount"))
         .values("total")
     )
 
@@ -350,8 +361,8 @@ def _paid_subquery() -> Subquery:
 def application_figures(applications: QuerySet[Application]) -> QuerySet:
     """One dict per application with the money figures, for register and statistics."""
     return applications.annotate(
-        requested=Coalesce(_requested_subquery(), ZERO),
-        paid=Coalesce(_paid_subquery(), ZERO),
+        requested_cents=Coalesce(_requested_subquery(), 0),
+        paid_cents=Coalesce(_paid_subquery(), 0),
         submitted_year=ExtractYear("submitted_at"),
     ).values(
         "pk",
@@ -370,9 +381,9 @@ def application_figures(applications: QuerySet[Application]) -> QuerySet:
         "funding_start",
         "funding_end",
         "decided_at",
-        "requested",
+        "requested_cents",
         "approved_amount",
-        "paid",
+        "paid_cents",
     )
 
 
@@ -432,9 +443,9 @@ def statistics(programme_ids: Iterable[int], *, year: int | None = None) -> Stat
             for label in labels:
                 cell = result.by[dimension][(row["submitted_year"], label)]
                 cell.count += 1
-                cell.requested += row["requested"]
+                cell.requested += from_cents(row["requested_cents"])
                 cell.approved += row["approved_amount"] or ZERO
-                cell.paid += row["paid"]
+                cell.paid += from_cents(row["paid_cents"])
     return result
 
 

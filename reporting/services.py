@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.files import File
 from django.db import connection, models, transaction
-from django.db.models import Count, F, Sum, Value
+from django.db.models import Count, F, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,6 @@ from grants import services as grant_services
 from grants.errors import ChangedMeanwhile, NotPermitted, RuleViolated
 from grants.models import (
     FINANCE,
-    ZERO,
     Application,
     DomainEvent,
     Payout,
@@ -79,9 +78,9 @@ def _filter_labels(programme: Programme | None, fiscal_year: int | None) -> dict
 def _complete(batch: ExportBatch) -> ExportBatch:
     """Counts, sums and writes the file of a batch whose items are in place."""
     figures = ExportBatchItem.objects.filter(batch=batch).aggregate(
-        n=Count("pk"), total=Sum("payout__amount")
+        n=Count("pk"), cents=selectors.money_sum("payout__amount")
     )
-    batch.row_count, batch.total_amount = figures["n"], figures["total"] or ZERO
+    batch.row_count, batch.total_amount = figures["n"], selectors.from_cents(figures["cents"])
     with tempfile.TemporaryFile() as tmp:
         result = writers.write(reports.payout_order_report(batch), batch.file_format, tmp)
         (written,) = result.tables[0].totals.values()  # the one total: Betrag
