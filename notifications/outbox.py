@@ -110,7 +110,9 @@ def deliver(message: Message) -> str:
     status = getattr(email, "anymail_status", None)
     fields: dict = {"provider_message_id": ""}
     if status is not None:
-        fields["provider_message_id"] = str(status.message_id or "")[:255]
+        fields["provider_message_id"] = (
+            "" if status.message_id is None else str(status.message_id)[:255]
+        )
         if status.status and status.status <= REFUSED_STATUSES:
             fields["delivery_status"] = Message.Delivery.REJECTED
     return _finish(message, state=Message.State.SENT, sent_at=timezone.now(), **fields)

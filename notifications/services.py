@@ -150,6 +150,7 @@ def message_create(
         attachments=list(attachments),
         application=application,
         event=event,
+        next_attempt_at=timezone.now(),
     )
     message.full_clean(exclude=["user", "application", "event"])
     message.save()
