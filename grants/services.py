@@ -8,6 +8,7 @@ notifications consume. Views and commands call these; nothing else changes a lif
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from applicants.models import Applicant, Membership, User
 from grants import budget
 from grants.calculations import justified_grant
-from grants.errors import NotPermitted, RuleViolated
+from grants.errors import ActionRefused, NotPermitted, RuleViolated
 from grants.formatting import eur
 from grants.lifecycle import check, fire, record
 from grants.models import (
@@ -43,6 +44,7 @@ from grants.models import (
 )
 
 S = ApplicationState
+logger = logging.getLogger(__name__)
 
 
 def _require(permission, obj, actor) -> None:
@@ -438,10 +440,11 @@ def application_end_funding_period(*, application: Application) -> Application:
     return application
 
 
-def run_deadlines(today: dt.date | None = None) -> dict[str, int]:
+def run_deadlines() -> dict[str, int]:
     """Moves every application whose deadline has passed; safe to run twice (a second run
-    finds nothing in the old state). Each application is its own transaction."""
-    today = today or timezone.localdate()
+    finds nothing in the old state). Each application is its own transaction, and one that is
+    refused (changed meanwhile, say) is logged and left for the next run."""
+    today = timezone.localdate()
     counts = {"final": 0, "running": 0, "proof_due": 0}
     steps = [
         ("final", S.APPROVED, {"appeal_deadline__lt": today}, application_expire_appeal_period),
@@ -450,7 +453,11 @@ def run_deadlines(today: dt.date | None = None) -> dict[str, int]:
     ]
     for key, state, due, service in steps:
         for application in Application.objects.filter(state=state, **due):
-            service(application=application)
+            try:
+                service(application=application)
+            except ActionRefused as refused:
+                logger.warning("deadline step %s refused for %s: %s", key, application, refused)
+                continue
             counts[key] += 1
     return counts
 
