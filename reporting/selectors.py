@@ -453,19 +453,23 @@ STATISTICS_DIMENSIONS = ("state", "fields_of_action", "areas", "target_groups", 
 
 
 def applications_by_state(programme_ids: Iterable[int]) -> list[dict]:
-    """Count per state, for the dashboard chart."""
-    return list(
+    """Count per state, for the dashboard chart: dicts with ``label`` and ``n``."""
+    labels = dict(ApplicationState.choices)
+    rows = (
         applications_visible(programme_ids)
         .values("state")
         .annotate(n=Count("pk"))
         .order_by("-n", "state")
     )
+    return [{"label": str(labels.get(r["state"], r["state"])), "n": r["n"]} for r in rows]
 
 
 def applications_by_area(programme_ids: Iterable[int]) -> list[dict]:
-    return list(
+    """Count per area (an application in two areas counts in both)."""
+    rows = (
         applications_visible(programme_ids)
         .values("areas__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "areas__name")
     )
+    return [{"label": r["areas__name"] or str(NO_CATEGORY), "n": r["n"]} for r in rows]

@@ -1,0 +1,294 @@
+"""The finance area (/finanzen/): payout order lists, batches, reports, budget overview.
+
+Access is decided in one place, :func:`_finance_programmes`: anonymous users are sent to the
+login, everyone without a finance role for at least one programme gets 403, and every page
+shows only the programmes the user does finance for.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from grants import services as grant_services
+from grants.errors import ActionRefused, NotPermitted
+from grants.models import Payout, Programme
+from reporting import reports, selectors, services, writers
+from reporting.forms import ExportForm, MarkPaidForm, ReexportForm, RegisterForm, ReportForm
+from reporting.models import ExportBatch
+
+ITEMS_PER_PAGE = 100
+
+
+def _finance_programmes(request: HttpRequest) -> QuerySet[Programme]:
+    programmes = selectors.finance_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied(_("Dieser Bereich ist der Finanzbuchhaltung vorbehalten."))
+    return programmes
+
+
+def _get_batch(request: HttpRequest, batch_id: int) -> ExportBatch:
+    _finance_programmes(request)
+    batch = selectors.batch_get_for_user(request.user, batch_id)
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    programmes = _finance_programmes(request)
+    ids = [p.pk for p in programmes]
+    lines = selectors.budget_lines(ids)
+    return render(
+        request,
+        "reporting/overview.html",
+        {
+            "programmes": programmes,
+            "totals": selectors.budget_totals(lines),
+            "lines": lines,
+            "by_state": selectors.applications_by_state(ids),
+            "ordered_count": selectors.payouts_ordered(ids).count(),
+            "recent_batches": selectors.batches_for(request.user)[:5],
+        },
+    )
+
+
+@login_required
+@require_GET
+def payouts(request: HttpRequest) -> HttpResponse:
+    programmes = _finance_programmes(request)
+    ordered = selectors.payouts_ordered_list([p.pk for p in programmes])
+    figures = ordered.aggregate(n=Count("pk"), cents=selectors.money_sum("amount"))
+    return render(
+        request,
+        "reporting/payouts.html",
+        {
+            "page": Paginator(ordered, ITEMS_PER_PAGE).get_page(request.GET.get("seite")),
+            "count": figures["n"],
+            "total": selectors.from_cents(figures["cents"]),
+            "form": ExportForm(programmes=programmes),
+        },
+    )
+
+
+@login_required
+@require_POST
+def payouts_export(request: HttpRequest) -> HttpResponse:
+    programmes = _finance_programmes(request)
+    form = ExportForm(request.POST, programmes=programmes)
+    if not form.is_valid():
+        messages.error(request, _("Bitte prüfen Sie die Angaben zum Export."))
+        return redirect("reporting:payouts")
+    try:
+        batch = services.payout_orders_export(
+            actor=request.user,
+            programme=form.cleaned_data["programme"],
+            fiscal_year=form.cleaned_data["fiscal_year"],
+            file_format=form.cleaned_data["file_format"],
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("reporting:payouts")
+    messages.success(
+        request,
+        _(
+            "Stapel %(ref)s mit %(n)s Auszahlungen erstellt; die Auszahlungen sind als an die Kasse übergeben markiert."
+        )
+        % {"ref": batch.reference, "n": batch.row_count},
+    )
+    return redirect("reporting:batch", batch_id=batch.pk)
+
+
+@login_required
+@require_GET
+def batches(request: HttpRequest) -> HttpResponse:
+    _finance_programmes(request)
+    page = Paginator(selectors.batches_for(request.user), 50).get_page(request.GET.get("seite"))
+    return render(request, "reporting/batches.html", {"page": page})
+
+
+@login_required
+@require_GET
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _get_batch(request, batch_id)
+    items = Payout.objects.filter(export_items__batch=batch).select_related(
+        "application__applicant", "application__programme"
+    )
+    page = Paginator(items.order_by("due_date", "pk"), ITEMS_PER_PAGE).get_page(
+        request.GET.get("seite")
+    )
+    return render(
+        request,
+        "reporting/batch_detail.html",
+        {
+            "batch": batch,
+            "page": page,
+            "waiting": items.filter(state=Payout.State.EXPORTED).count(),
+            "reexport_form": ReexportForm(initial={"file_format": batch.file_format}),
+            "paid_form": MarkPaidForm(),
+            "reexports": batch.reexports.select_related("created_by"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def batch_download(request: HttpRequest, batch_id: int) -> FileResponse:
+    batch = _get_batch(request, batch_id)
+    if not batch.file:
+        raise Http404
+    return FileResponse(
+        batch.file.open("rb"),
+        as_attachment=True,
+        filename=batch.filename,
+        content_type=writers.CONTENT_TYPES[batch.file_format],
+    )
+
+
+@login_required
+@require_POST
+def batch_reexport(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _get_batch(request, batch_id)
+    form = ReexportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte geben Sie eine Begründung für den erneuten Export an."))
+        return redirect("reporting:batch", batch_id=batch.pk)
+    try:
+        again = services.payout_orders_reexport(
+            actor=request.user,
+            batch=batch,
+            reason=form.cleaned_data["reason"],
+            file_format=form.cleaned_data["file_format"],
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("reporting:batch", batch_id=batch.pk)
+    messages.success(
+        request,
+        _("Stapel %(ref)s wurde erneut exportiert als %(new)s.")
+        % {"ref": batch.reference, "new": again.reference},
+    )
+    return redirect("reporting:batch", batch_id=again.pk)
+
+
+@login_required
+@require_POST
+def batch_mark_paid(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _get_batch(request, batch_id)
+    form = MarkPaidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("paid_on", [])))
+        return redirect("reporting:batch", batch_id=batch.pk)
+    try:
+        count = services.batch_mark_paid(
+            actor=request.user, batch=batch, paid_on=form.cleaned_data["paid_on"]
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("reporting:batch", batch_id=batch.pk)
+    messages.success(request, _("%(n)s Auszahlungen als ausgezahlt markiert.") % {"n": count})
+    return redirect("reporting:batch", batch_id=batch.pk)
+
+
+@login_required
+@require_POST
+def payout_mark_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
+    programmes = _finance_programmes(request)
+    payout = get_object_or_404(
+        Payout.objects.select_related("application"),
+        pk=payout_id,
+        application__programme__in=programmes,
+    )
+    form = MarkPaidForm(request.POST)
+    back = request.POST.get("batch")
+    target = (
+        redirect("reporting:batch", batch_id=int(back))
+        if back and back.isdigit()
+        else redirect("reporting:batches")
+    )
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("paid_on", [])))
+        return target
+    try:
+        grant_services.payout_mark_paid(
+            payout=payout, actor=request.user, paid_on=form.cleaned_data["paid_on"]
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        return target
+    messages.success(
+        request,
+        _("Auszahlung %(file)s über %(amount)s als ausgezahlt markiert.")
+        % {"file": payout.application.file_number, "amount": payout.amount},
+    )
+    return target
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    programmes = _finance_programmes(request)
+    return render(
+        request,
+        "reporting/reports.html",
+        {
+            "budget_form": ReportForm(programmes=programmes, auto_id="budget_%s"),
+            "register_form": RegisterForm(programmes=programmes, auto_id="register_%s"),
+            "statistics_form": ReportForm(programmes=programmes, auto_id="statistics_%s"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest, name: str) -> HttpResponse:
+    programmes = _finance_programmes(request)
+    if name not in ("budget", "register", "statistics"):
+        raise Http404
+    form_class = RegisterForm if name == "register" else ReportForm
+    form = form_class(request.GET, programmes=programmes)
+    if not form.is_valid():
+        messages.error(request, _("Bitte prüfen Sie die Filter."))
+        return redirect("reporting:reports")
+    chosen = form.cleaned_data["programme"]
+    file_format = form.cleaned_data["format"]
+    now = timezone.now()
+    report = reports.build(
+        name,
+        programmes=[chosen] if chosen else list(programmes),
+        all_programmes=chosen is None,
+        actor=request.user,
+        year=form.cleaned_data["year"],
+        register_filters=form.register_filters() if name == "register" else None,
+        at=now,
+    )
+    # xlsx is a zip and cannot stream before it is complete; a temporary file keeps memory flat.
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    writers.write(report, file_format, target)
+    target.seek(0)
+    return FileResponse(
+        target,
+        as_attachment=True,
+        filename=reports.filename(name, file_format, now),
+        content_type=writers.CONTENT_TYPES[file_format],
+    )
