@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--today",
             type=dt.date.fromisoformat,
-            help="Run as if it were this day (YYYY-MM-DD); for tests and catching up.",
+            help="Write reminders as if it were this day (YYYY-MM-DD); deadlines use the real date.",
         )
         parser.add_argument(
             "--no-send",
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         # Each step runs even when an earlier one fails: a broken application must not stop
         # every reminder.
         steps = [
-            ("deadlines", lambda: run_deadlines(today)),
+            ("deadlines", run_deadlines),
             ("reminders", lambda: periodic.send_reminders(today)),
             ("digests", lambda: periodic.send_digests()),
             ("released", outbox.release_stale),
