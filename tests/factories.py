@@ -344,14 +344,13 @@ MAIN_PATH = [
 
 
 def advance(application: Application, world: World, to: str) -> Application:
-    """Walks ``application`` along the main path until it is in state ``to``."""
-    for state, step in MAIN_PATH:
-        application.refresh_from_db()
-        if application.state == to:
-            return application
-        assert application.state == state, f"{application.state} is not on the path to {to}"
-        assert step is not None, f"{to} is not on the main path"
-        step(application, world)
+    """Walks ``application`` along the main path from where it is until it is in state ``to``."""
+    states = [state for state, _step in MAIN_PATH]
     application.refresh_from_db()
+    assert application.state in states, f"{application.state} is not on the main path"
+    assert to in states, f"{to} is not on the main path"
+    for _state, step in MAIN_PATH[states.index(application.state) : states.index(to)]:
+        step(application, world)
+        application.refresh_from_db()
     assert application.state == to
     return application
