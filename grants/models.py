@@ -1194,6 +1194,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         permission=CASE_WORKER,
     )
     def request_proof_changes(self, *, due_date: dt.date) -> None:
+        """Nachforderung zum Verwendungsnachweis, with a deadline."""
         self.response_due_date = due_date
 
     @transition(
@@ -1203,6 +1204,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         permission=APPLICANT,
     )
     def resubmit_proof(self) -> None:
+        """The completed proof of use goes back to the case worker."""
         self.response_due_date = None
 
     @transition(
@@ -1555,6 +1557,7 @@ class Payout(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=State.EXPORTED, target=State.PAID, permission=FINANCE)
     def mark_paid(self, *, paid_on: dt.date) -> None:
+        """The cash office has paid the money out."""
         self.paid_on = paid_on
 
     @transition(
