@@ -1,0 +1,67 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    # The browser tests' conftest allows async-unsafe calls; a deployment never does.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**inherited, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY="x" * 64 + "-production-secret-for-the-test-only",
+        ALLOWED_HOSTS="foerderportal.example",
+        DEBUG="false",
+        EMAIL_BACKEND="anymail.backends.postmark.EmailBackend",
+        WEBHOOK_SECRET="hook:secret-for-the-test",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**env, "DJANGO_ENV": "production", "ALLOWED_HOSTS": "x.example"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_malformed_boolean_is_a_loud_error():
+    result = run_manage("check", DEBUG="vielleicht")
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("LANGUAGE_CODE", "de"), ("TIME_ZONE", "Europe/Berlin"), ("USE_THOUSAND_SEPARATOR", True)],
+)
+def test_german_defaults(name, expected):
+    assert getattr(settings, name) == expected
