@@ -50,6 +50,9 @@ vendor: $(VENDOR_STAMP)
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
+	@# The mail worker (django-tasks-db) runs beside the web server and is stopped with it.
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true' EXIT; \
 	$(MANAGE) runserver $(HOST_PORT)
 
 test: install
