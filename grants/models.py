@@ -874,6 +874,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     early_start_reason = models.TextField(_("Begründung vorzeitiger Beginn"), blank=True)
 
+    proof_report = models.TextField(_("Sachbericht"), blank=True)
+
     own_share_justification = models.TextField(
         _("Aktenvermerk: Begründung geringerer Eigenanteil"), blank=True
     )
@@ -1341,6 +1343,35 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Receipt(models.Model):
+    """An entry of the list of receipts (Belegliste) of a proof of use."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="receipts")
+    cost_line = models.ForeignKey(
+        CostLine,
+        on_delete=models.PROTECT,
+        related_name="receipts",
+        verbose_name=_("Ausgabenposition"),
+    )
+    number = models.PositiveSmallIntegerField(_("Beleg-Nr."))
+    date = models.DateField(_("Datum"))
+    payee = models.CharField(_("Empfänger*in"), max_length=200)
+    description = models.CharField(_("Zweck"), max_length=200)
+    amount = models.DecimalField(_("Betrag"), **MONEY, validators=[MinValueValidator(CENT)])
+
+    class Meta:
+        verbose_name = _("Beleg")
+        verbose_name_plural = _("Belegliste")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="receipt_number_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.payee} {self.amount}"
 
 
 class CommitteeVote(models.Model):

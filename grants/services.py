@@ -635,7 +635,8 @@ def application_submit_proof(
                 raise RuleViolated(_("Beträge dürfen nicht negativ sein."))
             line.actual_amount = value
             line.save(update_fields=["actual_amount"])
-    fire(application, name, actor=actor, reason=report)
+    application.proof_report = report
+    fire(application, name, actor=actor)
     return application
 
 
