@@ -21,4 +21,5 @@ urlpatterns = [
     path("finanzen/", include("reporting.urls")),
     # ESP delivery webhooks (basic auth: WEBHOOK_SECRET), e.g. /anymail/postmark/tracking/
     path("anymail/", include("anymail.urls")),
+    path("benachrichtigungen/", include("notifications.urls")),
 ]

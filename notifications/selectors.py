@@ -41,3 +41,8 @@ def failed_messages() -> QuerySet[Message]:
 def bounced_address(email: str) -> BouncedAddress | None:
     """The flag to show on a profile: the ESP could not deliver to this address."""
     return BouncedAddress.objects.filter(email=email.strip().lower()).first()
+
+
+def messages_for_user(user) -> QuerySet[Message]:
+    """The mails one person received, newest first (their own page)."""
+    return Message.objects.filter(user=user).order_by("-created_at", "-id")
