@@ -304,10 +304,12 @@ def _csv_converter(kind: Kind) -> Callable[[Any], str]:
         def user_text(value: Any) -> str:
             if value is None:
                 return ""
-            value = str(value)
+            value = _clean_text(value)
             return "'" + value if value.startswith(_CSV_FORMULA_START) else value
 
         return user_text
+    if kind is Kind.TEXT:
+        return lambda v: "" if v is None else _clean_text(v)
     return lambda v: "" if v is None else str(v)
 
 
