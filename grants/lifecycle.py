@@ -98,6 +98,14 @@ def record(
     return change
 
 
+def _field_values(obj: models.Model) -> dict[str, Any]:
+    return {
+        field.name: field.value_from_object(obj)
+        for field in obj._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
 def fire(
     obj: models.Model,
     name: str,
@@ -114,9 +122,14 @@ def fire(
     """
     check(obj, name, actor)
     source = obj.state
+    before = _field_values(obj)
     getattr(obj, name)(**kwargs)
+    # Only what the transition changed is written (the state always, for the optimistic lock):
+    # a stale copy must not overwrite what others changed meanwhile, e.g. an assignment.
+    after = _field_values(obj)
+    changed = [name for name, value in after.items() if before[name] != value]
     try:
-        obj.save()
+        obj.save(update_fields=sorted({"state", *changed}))
     except ConcurrentTransition as exc:
         raise ChangedMeanwhile(
             _(

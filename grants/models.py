@@ -1186,8 +1186,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         target=S.PROOF_SUBMITTED,
         permission=APPLICANT,
     )
-    def submit_proof(self) -> None:
-        """Verwendungsnachweis eingereicht."""
+    def submit_proof(self, *, report: str) -> None:
+        """Verwendungsnachweis eingereicht, with its narrative report (Sachbericht)."""
+        self.proof_report = report
 
     @transition(
         field=state,
@@ -1205,8 +1206,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         target=S.PROOF_SUBMITTED,
         permission=APPLICANT,
     )
-    def resubmit_proof(self) -> None:
+    def resubmit_proof(self, *, report: str) -> None:
         """The completed proof of use goes back to the case worker."""
+        self.proof_report = report
         self.response_due_date = None
 
     @transition(
@@ -1648,9 +1650,10 @@ class RepaymentClaim(ConcurrentTransitionMixin, models.Model):
         return self.principal + self.interest
 
     @transition(field=state, source=State.OPEN, target=State.SETTLED, permission=CASE_WORKER)
-    def settle(self, *, repaid_on: dt.date) -> None:
-        """The repayment has arrived."""
+    def settle(self, *, repaid_on: dt.date, interest: Decimal) -> None:
+        """The repayment has arrived, with the interest charged under § 49a VwVfG."""
         self.repaid_on = repaid_on
+        self.interest = interest
 
     @transition(field=state, source=State.OPEN, target=State.CANCELLED, permission=CASE_WORKER)
     def cancel(self) -> None:

@@ -635,8 +635,7 @@ def application_submit_proof(
                 raise RuleViolated(_("Beträge dürfen nicht negativ sein."))
             line.actual_amount = value
             line.save(update_fields=["actual_amount"])
-    application.proof_report = report
-    fire(application, name, actor=actor)
+    fire(application, name, actor=actor, report=report)
     return application
 
 
@@ -763,13 +762,16 @@ def repayment_claim_settle(
     """The repayment has arrived: the principal flows back to the budget it came from."""
     if repaid_on > timezone.localdate():
         raise RuleViolated(_("Das Eingangsdatum darf nicht in der Zukunft liegen."))
-    claim.interest = money(interest)
+    interest = money(interest)
+    if interest < 0:
+        raise RuleViolated(_("Zinsen dürfen nicht negativ sein."))
     fire(
         claim,
         "settle",
         actor=actor,
-        data={"repaid_on": repaid_on, "interest": claim.interest},
+        data={"repaid_on": repaid_on, "interest": interest},
         repaid_on=repaid_on,
+        interest=interest,
     )
     application = _lock(claim.application)
     committed = budget.committed_for(application)
