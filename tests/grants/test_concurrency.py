@@ -120,3 +120,15 @@ def test_second_of_two_case_workers_acting_on_a_stale_application_is_told():
     app.refresh_from_db()
     assert app.state == S.IN_REVIEW
     assert not StatusChange.objects.filter(transition="request_changes").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transition_on_a_stale_copy_keeps_what_others_changed_meanwhile():
+    world = build_world()
+    app = advance(draft(world), world, S.SUBMITTED)
+    stale = Application.objects.get(pk=app.pk)
+    Application.objects.filter(pk=app.pk).update(assigned_to=world.second_case_worker)
+    services.application_start_review(application=stale, actor=world.case_worker)
+    app.refresh_from_db()
+    assert app.state == S.IN_REVIEW
+    assert app.assigned_to == world.second_case_worker
