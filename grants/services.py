@@ -756,6 +756,45 @@ def repayment_claim_create(
 
 
 @transaction.atomic
+def repayment_claim_correct(
+    *, claim: RepaymentClaim, actor: User, principal: Decimal, reason: str
+) -> RepaymentClaim:
+    """Aufhebung of an open claim made with a wrong amount, replaced by a corrected one (the
+    old claim stays on file as cancelled). Claiming less recognises the difference as justified;
+    claiming more is possible up to what was paid and is not justified."""
+    reason = _require_reason(reason)
+    application = _lock(claim.application)
+    principal = money(principal)
+    most = application.repayable_amount + claim.principal
+    if not 0 < principal <= most:
+        raise RuleViolated(
+            _("Der Erstattungsbetrag muss zwischen 0,01 € und %(most)s liegen.")
+            % {"most": eur(most)}
+        )
+    fire(claim, "cancel", actor=actor, reason=reason, announce=False)
+    # What is no longer claimed is thereby recognised as justly spent (partial revocation).
+    application.justified_amount += claim.principal - principal
+    application.save(update_fields=["justified_amount"])
+    corrected = RepaymentClaim.objects.create(
+        application=application,
+        principal=principal,
+        reason=reason,
+        due_date=claim.due_date,
+        created_by=actor,
+    )
+    record(
+        corrected,
+        transition="create",
+        source="",
+        target=corrected.state,
+        actor=actor,
+        reason=reason,
+        data={"principal": principal, "replaces": claim.pk},
+    )
+    return corrected
+
+
+@transaction.atomic
 def repayment_claim_settle(
     *, claim: RepaymentClaim, actor: User, repaid_on: dt.date, interest: Decimal = ZERO
 ) -> RepaymentClaim:
