@@ -67,8 +67,12 @@ class MarkPaidForm(KernFormMixin, forms.Form):
 class ReportForm(_ProgrammeScoped):
     year = forms.IntegerField(label=_("Jahr"), required=False, min_value=2000, max_value=2100)
     format = forms.ChoiceField(
-        label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.XLSX
+        label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.XLSX, required=False
     )
+
+    def clean_format(self) -> str:
+        # A bookmarked link without format gets the Excel file.
+        return self.cleaned_data.get("format") or ExportFormat.XLSX
 
 
 def _with_programme(obj: Call | FieldOfAction | Area) -> str:

@@ -131,3 +131,61 @@ class ExportBatchItem(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Exportpositionen werden nicht gelöscht."))
+
+
+def run_file_path(instance: ReportRun, filename: str) -> str:
+    return f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename}"
+
+
+class ReportRun(models.Model):
+    """A report written in the background because it is long; its page shows the progress
+    and, when done, the download."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("wartet")
+        RUNNING = "running", _("wird erstellt")
+        DONE = "done", _("fertig")
+        FAILED = "failed", _("fehlgeschlagen")
+
+    report = models.CharField(_("Bericht"), max_length=20)
+    file_format = models.CharField(
+        _("Format"), max_length=5, choices=ExportFormat.choices, default=ExportFormat.XLSX
+    )
+    params = models.JSONField(_("Parameter"), default=dict, blank=True)
+    filter_labels = models.JSONField(
+        _("Filter"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angefordert am"), default=timezone.now)
+    state = models.CharField(
+        _("Stand"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    rows_total = models.PositiveIntegerField(_("Zeilen insgesamt"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("Zeilen geschrieben"), default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(_("Datei"), upload_to=run_file_path, blank=True, max_length=300)
+    batch = models.ForeignKey(
+        ExportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    error = models.TextField(_("Fehler"), blank=True)
+
+    class Meta:
+        verbose_name = _("Berichtsauftrag")
+        verbose_name_plural = _("Berichtsaufträge")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int | None:
+        if not self.rows_total:
+            return None
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -12,10 +12,13 @@ with ``announce=False`` and nobody is told about an export.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import logging
 import tempfile
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import connection, models, transaction
 from django.db.models import Count, F, Value
@@ -25,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from applicants.models import User
 from grants import services as grant_services
-from grants.errors import ChangedMeanwhile, NotPermitted, RuleViolated
+from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted, RuleViolated
 from grants.models import (
     FINANCE,
     Application,
@@ -35,7 +38,9 @@ from grants.models import (
     StatusChange,
 )
 from reporting import reports, selectors, writers
-from reporting.models import ExportBatch, ExportBatchItem, ExportFormat
+from reporting.models import ExportBatch, ExportBatchItem, ExportFormat, ReportRun
+
+logger = logging.getLogger(__name__)
 
 
 def _insert_select(
@@ -245,3 +250,113 @@ def batch_mark_paid(*, actor: User, batch: ExportBatch, paid_on: dt.date) -> int
         grant_services.payout_mark_paid(payout=payout, actor=actor, paid_on=paid_on)
         count += 1
     return count
+
+
+# --- long exports in the background -------------------------------------------------------
+
+
+def background_threshold() -> int:
+    """From this many rows on, an export runs as a background task with a progress page."""
+    return getattr(settings, "REPORTING_BACKGROUND_ROWS", 5000)
+
+
+@transaction.atomic
+def report_run_request(
+    *,
+    actor: User,
+    report: str,
+    file_format: str,
+    params: dict[str, Any],
+    filter_labels: dict[str, Any],
+    rows_total: int | None = None,
+) -> ReportRun:
+    """Queues a report (or the payout order export) for the task worker. The task row is
+    written in this transaction: a rollback leaves neither run nor task behind."""
+    from reporting.tasks import run_report
+
+    _finance_ids_or_refuse(actor)
+    if report not in reports.REPORTS:
+        raise RuleViolated(_("Unbekannter Bericht."))
+    run = ReportRun.objects.create(
+        report=report,
+        file_format=file_format,
+        params=params,
+        filter_labels=filter_labels,
+        requested_by=actor,
+        rows_total=rows_total,
+    )
+    run_report.enqueue(run_id=run.pk)
+    return run
+
+
+def report_run_execute(*, run_id: int) -> str:
+    """Runs a queued report once: the conditional UPDATE lets only one worker claim it."""
+    claimed = ReportRun.objects.filter(pk=run_id, state=ReportRun.State.QUEUED).update(
+        state=ReportRun.State.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return "not queued"
+    run = ReportRun.objects.select_related("requested_by").get(pk=run_id)
+    try:
+        if run.report == "payout-orders":
+            _execute_payout_orders(run)
+        else:
+            _execute_report(run)
+    except ActionRefused as exc:
+        run.state, run.error = ReportRun.State.FAILED, str(exc)
+    except Exception:
+        logger.exception("report run %s failed", run_id)
+        run.state = ReportRun.State.FAILED
+        run.error = _("Der Bericht konnte wegen eines technischen Fehlers nicht erstellt werden.")
+    else:
+        run.state = ReportRun.State.DONE
+    run.finished_at = timezone.now()
+    run.save(
+        update_fields=["state", "error", "finished_at", "file", "batch", "rows_done", "rows_total"]
+    )
+    return run.state
+
+
+def _execute_payout_orders(run: ReportRun) -> None:
+    programme_id = run.params.get("programme_id")
+    batch = payout_orders_export(
+        actor=run.requested_by,
+        programme=Programme.objects.get(pk=programme_id) if programme_id else None,
+        fiscal_year=run.params.get("fiscal_year"),
+        file_format=run.file_format,
+    )
+    run.batch = batch
+    run.rows_total = run.rows_done = batch.row_count
+
+
+def _execute_report(run: ReportRun) -> None:
+    # Rights are checked again when the task runs: a role may have ended meanwhile.
+    allowed = selectors.finance_programmes(run.requested_by)
+    if not allowed.exists():
+        raise NotPermitted(FINANCE.refusal)
+    programme_id = run.params.get("programme_id")
+    programmes = list(allowed.filter(pk=programme_id) if programme_id else allowed)
+    if not programmes:
+        raise NotPermitted(FINANCE.refusal)
+    names = {f.name for f in dataclasses.fields(selectors.RegisterFilters)}
+    register_filters = selectors.RegisterFilters(
+        **{k: v for k, v in run.params.items() if k in names}
+    )
+    report = reports.build(
+        run.report,
+        programmes=programmes,
+        all_programmes=not programme_id,
+        actor=run.requested_by,
+        year=run.params.get("year"),
+        register_filters=register_filters if run.report == "register" else None,
+    )
+
+    def progress(done: int) -> None:
+        ReportRun.objects.filter(pk=run.pk).update(rows_done=done)
+
+    with tempfile.TemporaryFile() as tmp:
+        result = writers.write(report, run.file_format, tmp, progress)
+        tmp.seek(0)
+        run.file.save(reports.filename(run.report, run.file_format), File(tmp), save=False)
+    run.rows_done = result.rows
+    run.rows_total = run.rows_total or result.rows

@@ -16,4 +16,6 @@ urlpatterns = [
     path("stapel/<int:batch_id>/ausgezahlt/", views.batch_mark_paid, name="batch_paid"),
     path("berichte/", views.report_list, name="reports"),
     path("berichte/<slug:name>/", views.report_download, name="report_download"),
+    path("auftraege/<int:run_id>/", views.run_detail, name="run"),
+    path("auftraege/<int:run_id>/datei/", views.run_download, name="run_download"),
 ]

@@ -25,7 +25,7 @@ from grants.errors import ActionRefused, NotPermitted
 from grants.models import Payout, Programme
 from reporting import reports, selectors, services, writers
 from reporting.forms import ExportForm, MarkPaidForm, ReexportForm, RegisterForm, ReportForm
-from reporting.models import ExportBatch
+from reporting.models import ExportBatch, ReportRun
 
 ITEMS_PER_PAGE = 100
 
@@ -91,11 +91,32 @@ def payouts_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Bitte prüfen Sie die Angaben zum Export."))
         return redirect("reporting:payouts")
+    programme = form.cleaned_data["programme"]
+    fiscal_year = form.cleaned_data["fiscal_year"]
+    scope = [programme.pk] if programme else [p.pk for p in programmes]
+    count = selectors.payouts_ordered(scope, fiscal_year=fiscal_year).count()
+    if count >= services.background_threshold():
+        run = services.report_run_request(
+            actor=request.user,
+            report="payout-orders",
+            file_format=form.cleaned_data["file_format"],
+            params={
+                "programme_id": programme.pk if programme else None,
+                "fiscal_year": fiscal_year,
+            },
+            filter_labels=reports.filter_labels(
+                [programme] if programme else list(programmes),
+                all_programmes=programme is None,
+                year=fiscal_year,
+            ),
+            rows_total=count,
+        )
+        return redirect("reporting:run", run_id=run.pk)
     try:
         batch = services.payout_orders_export(
             actor=request.user,
-            programme=form.cleaned_data["programme"],
-            fiscal_year=form.cleaned_data["fiscal_year"],
+            programme=programme,
+            fiscal_year=fiscal_year,
             file_format=form.cleaned_data["file_format"],
         )
     except NotPermitted as exc:
@@ -272,14 +293,34 @@ def report_download(request: HttpRequest, name: str) -> HttpResponse:
         return redirect("reporting:reports")
     chosen = form.cleaned_data["programme"]
     file_format = form.cleaned_data["format"]
+    scope = [chosen] if chosen else list(programmes)
+    year = form.cleaned_data["year"]
+    register_filters = form.register_filters() if name == "register" else None
+    if register_filters is not None:
+        count = selectors.register_queryset([p.pk for p in scope], register_filters).count()
+        if count >= services.background_threshold():
+            run = services.report_run_request(
+                actor=request.user,
+                report=name,
+                file_format=file_format,
+                params={**register_filters.as_dict(), "year": year},
+                filter_labels=reports.filter_labels(
+                    scope,
+                    all_programmes=chosen is None,
+                    year=year,
+                    register_filters=register_filters,
+                ),
+                rows_total=count,
+            )
+            return redirect("reporting:run", run_id=run.pk)
     now = timezone.now()
     report = reports.build(
         name,
-        programmes=[chosen] if chosen else list(programmes),
+        programmes=scope,
         all_programmes=chosen is None,
         actor=request.user,
-        year=form.cleaned_data["year"],
-        register_filters=form.register_filters() if name == "register" else None,
+        year=year,
+        register_filters=register_filters,
         at=now,
     )
     # xlsx is a zip and cannot stream before it is complete; a temporary file keeps memory flat.
@@ -291,4 +332,38 @@ def report_download(request: HttpRequest, name: str) -> HttpResponse:
         as_attachment=True,
         filename=reports.filename(name, file_format, now),
         content_type=writers.CONTENT_TYPES[file_format],
+    )
+
+
+def _get_run(request: HttpRequest, run_id: int) -> ReportRun:
+    _finance_programmes(request)
+    # A background report is the personal download of whoever asked for it.
+    return get_object_or_404(ReportRun, pk=run_id, requested_by=request.user)
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _get_run(request, run_id)
+    context = {"run": run, "title": reports.REPORTS.get(run.report, run.report)}
+    if request.headers.get("HX-Request"):
+        # 286 tells htmx to stop polling: the run will not change any more.
+        status = 286 if run.finished else 200
+        return render(request, "reporting/_run_status.html", context, status=status)
+    return render(request, "reporting/run.html", context)
+
+
+@login_required
+@require_GET
+def run_download(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _get_run(request, run_id)
+    if run.batch_id:
+        return redirect("reporting:batch_download", batch_id=run.batch_id)
+    if run.state != ReportRun.State.DONE or not run.file:
+        raise Http404
+    return FileResponse(
+        run.file.open("rb"),
+        as_attachment=True,
+        filename=reports.filename(run.report, run.file_format, run.created_at),
+        content_type=writers.CONTENT_TYPES[run.file_format],
     )

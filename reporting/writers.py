@@ -91,6 +91,19 @@ class WriteResult:
         return sum(t.rows for t in self.tables)
 
 
+Progress = Callable[[int], None]
+PROGRESS_EVERY = 1000
+
+
+def _counted(rows: Iterable[Sequence[Any]], progress: Progress | None, done: list[int]):
+    """Passes rows through and reports every PROGRESS_EVERY rows how many were written."""
+    for row in rows:
+        yield row
+        done[0] += 1
+        if progress is not None and done[0] % PROGRESS_EVERY == 0:
+            progress(done[0])
+
+
 def _local(value: dt.datetime) -> dt.datetime:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
@@ -222,8 +235,9 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def write_xlsx(report: Report, target: IO[bytes]) -> WriteResult:
+def write_xlsx(report: Report, target: IO[bytes], progress: Progress | None = None) -> WriteResult:
     workbook = Workbook(write_only=True)
+    done = [0]
     results: list[TableResult] = []
     titles: set[str] = set()
     for table in report.tables:
@@ -239,7 +253,7 @@ def write_xlsx(report: Report, target: IO[bytes]) -> WriteResult:
         convert = [cells.converter(c.kind) for c in columns]
         totals = _Totals(columns)
         count = 0
-        for row in table.rows:
+        for row in _counted(table.rows, progress, done):
             ws.append([f(v) for f, v in zip(convert, row, strict=True)])
             totals.add(row)
             count += 1
@@ -313,10 +327,11 @@ def _csv_converter(kind: Kind) -> Callable[[Any], str]:
     return lambda v: "" if v is None else str(v)
 
 
-def write_csv(report: Report, target: IO[bytes]) -> WriteResult:
+def write_csv(report: Report, target: IO[bytes], progress: Progress | None = None) -> WriteResult:
     text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="", write_through=False)
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
     results: list[TableResult] = []
+    done = [0]
     for position, table in enumerate(report.tables):
         if position:
             writer.writerow([])
@@ -325,7 +340,7 @@ def write_csv(report: Report, target: IO[bytes]) -> WriteResult:
         convert = [_csv_converter(c.kind) for c in columns]
         totals = _Totals(columns)
         count = 0
-        for row in table.rows:
+        for row in _counted(table.rows, progress, done):
             writer.writerow([f(v) for f, v in zip(convert, row, strict=True)])
             totals.add(row)
             count += 1
@@ -341,7 +356,7 @@ def write_csv(report: Report, target: IO[bytes]) -> WriteResult:
     return WriteResult(results)
 
 
-WRITERS: dict[str, Callable[[Report, IO[bytes]], WriteResult]] = {
+WRITERS: dict[str, Callable[..., WriteResult]] = {
     "xlsx": write_xlsx,
     "csv": write_csv,
 }
@@ -351,5 +366,7 @@ CONTENT_TYPES = {
 }
 
 
-def write(report: Report, file_format: str, target: IO[bytes]) -> WriteResult:
-    return WRITERS[file_format](report, target)
+def write(
+    report: Report, file_format: str, target: IO[bytes], progress: Progress | None = None
+) -> WriteResult:
+    return WRITERS[file_format](report, target, progress)

@@ -1,0 +1,16 @@
+"""Background tasks (django-tasks, database backend): long exports with a progress page.
+
+The run row, not the task, is the record: the task only says "run #id now". A repeated task
+finds the run claimed and does nothing; a failed one leaves the run FAILED with its message.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from reporting import services
+
+
+@task()
+def run_report(run_id: int) -> str:
+    return services.report_run_execute(run_id=run_id)
