@@ -1,6 +1,10 @@
+import datetime as dt
+import uuid
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.validators import normalise_iban, validate_bic, validate_iban
@@ -150,3 +154,95 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.applicant}"
+
+
+def standard_document_path(instance: "StandardDocument", filename: str) -> str:
+    # A random name: the original name is kept in the row, never used on disk.
+    return f"applicants/{instance.applicant_id}/{uuid.uuid4().hex}"
+
+
+class StandardDocument(models.Model):
+    """A document that every application of the applicant relies on (statutes, register
+    extract, tax-exemption notice), uploaded once and kept with its validity date."""
+
+    class Kind(models.TextChoices):
+        STATUTES = "statutes", _("Satzung")
+        REGISTER_EXTRACT = "register_extract", _("Auszug aus dem Vereinsregister")
+        TAX_EXEMPTION = "tax_exemption", _("Freistellungsbescheid des Finanzamts")
+        OTHER = "other", _("Sonstiges Dokument")
+
+    applicant = models.ForeignKey(
+        Applicant, on_delete=models.CASCADE, related_name="standard_documents"
+    )
+    kind = models.CharField(_("Art des Dokuments"), max_length=32, choices=Kind.choices)
+    file = models.FileField(_("Datei"), upload_to=standard_document_path)
+    original_name = models.CharField(_("Dateiname"), max_length=255)
+    content_type = models.CharField(_("Dateityp"), max_length=100)
+    size = models.PositiveIntegerField(_("Größe in Bytes"))
+    valid_until = models.DateField(
+        _("gültig bis"),
+        null=True,
+        blank=True,
+        help_text=_("Leer lassen, wenn das Dokument nicht abläuft (zum Beispiel eine Satzung)."),
+    )
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Standarddokument")
+        verbose_name_plural = _("Standarddokumente")
+        ordering = ["kind", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    def expires_within(self, days: int, today: dt.date | None = None) -> bool:
+        if self.valid_until is None:
+            return False
+        today = today or timezone.localdate()
+        return self.valid_until <= today + dt.timedelta(days=days)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+
+class Invitation(models.Model):
+    """An owner asks someone by e-mail to act for the applicant too. Only a hash of the
+    token is stored, so a leaked database does not let anyone join an organisation."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("E-Mail-Adresse"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("eingeladen am"), default=timezone.now)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("zurückgenommen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "applicant",
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.applicant}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.cancelled_at is None
+            and self.expires_at > timezone.now()
+        )

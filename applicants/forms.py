@@ -1,0 +1,210 @@
+"""Forms of accounts and applicant profiles, rendered in KERN markup (config.forms)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applicants.models import Applicant, ApplicantKind, StandardDocument, User
+from applicants.uploads import accepted_formats, check_upload
+from applicants.validators import normalise_iban
+from config.forms import KernFormMixin
+
+
+class DateInput(forms.DateInput):
+    # The browser's date picker; the value is sent as ISO date whatever the locale.
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class RegistrationForm(KernFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        help_text=_("An diese Adresse schicken wir einen Link zur Bestätigung."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    first_name = forms.CharField(
+        label=_("Vorname"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nachname"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Passwort"),
+        strip=False,
+        help_text=_("Mindestens 8 Zeichen, nicht nur Ziffern, kein gängiges Passwort."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Passwort wiederholen"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Sprache für E-Mails und Seiten"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        initial="de",
+    )
+    privacy = forms.BooleanField(
+        label=_("Ich habe die Hinweise zum Datenschutz gelesen."),
+        error_messages={
+            "required": _("Bitte bestätigen Sie, dass Sie die Hinweise gelesen haben.")
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Die beiden Passwörter stimmen nicht überein."))
+        elif password1:
+            user = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class ResendVerificationForm(KernFormMixin, forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse"))
+
+
+class KernPasswordResetForm(KernFormMixin, PasswordResetForm):
+    pass
+
+
+class KernSetPasswordForm(KernFormMixin, SetPasswordForm):
+    pass
+
+
+class AccountForm(KernFormMixin, forms.Form):
+    first_name = forms.CharField(label=_("Vorname"), max_length=150)
+    last_name = forms.CharField(label=_("Nachname"), max_length=150)
+    language = forms.ChoiceField(
+        label=_("Sprache für E-Mails und Seiten"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+    )
+
+
+class ApplicantForm(KernFormMixin, forms.ModelForm):
+    """Master data, contact person and bank account of an organisation or a person."""
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "kind",
+            "name",
+            "legal_form",
+            "register_court",
+            "register_number",
+            "tax_exemption_office",
+            "tax_exemption_date",
+            "street",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "account_holder",
+            "iban",
+            "bic",
+        ]
+        widgets = {"tax_exemption_date": DateInput(), "kind": forms.Select}
+        help_texts = {
+            "name": _("Bei Einzelpersonen: Vor- und Nachname."),
+            "iban": _("Zum Beispiel DE89 3704 0044 0532 0130 00. Leerzeichen sind erlaubt."),
+            "bic": _("Bei deutschen Konten nicht nötig."),
+            "register_number": _("Zum Beispiel VR 12345. Nur bei eingetragenen Vereinen."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ApplicantKind.choices
+        for name, autocomplete in [
+            ("street", "street-address"),
+            ("postal_code", "postal-code"),
+            ("city", "address-level2"),
+            ("email", "email"),
+            ("phone", "tel"),
+            ("contact_email", "email"),
+            ("contact_phone", "tel"),
+        ]:
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete
+        self.fields["postal_code"].widget.attrs["inputmode"] = "numeric"
+        # A bank account is needed for payouts, not for a first draft; the check step says so.
+        self.fields["iban"].widget.attrs["autocomplete"] = "off"
+
+    def clean_iban(self) -> str:
+        return normalise_iban(self.cleaned_data.get("iban", ""))
+
+    def clean_postal_code(self) -> str:
+        value = self.cleaned_data["postal_code"].strip()
+        if not value.isdigit() or len(value) != 5:
+            raise forms.ValidationError(_("Bitte geben Sie eine fünfstellige Postleitzahl an."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("iban") and not cleaned.get("account_holder"):
+            self.add_error("account_holder", _("Bitte nennen Sie die Kontoinhaber*in."))
+        return cleaned
+
+
+class StandardDocumentForm(KernFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Art des Dokuments"), choices=StandardDocument.Kind.choices)
+    file = forms.FileField(label=_("Datei"))
+    valid_until = forms.DateField(
+        label=_("gültig bis"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Zum Beispiel beim Freistellungsbescheid. Leer lassen, wenn das Dokument nicht abläuft."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Erlaubt: %(formats)s. Höchstens %(size)s.") % {
+            "formats": accepted_formats(),
+            "size": filesizeformat(settings.MAX_UPLOAD_BYTES),
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload)
+        return upload
+
+    def clean_valid_until(self):
+        value = self.cleaned_data.get("valid_until")
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError(
+                _("Das Dokument ist bereits abgelaufen. Bitte laden Sie ein gültiges hoch.")
+            )
+        return value
+
+
+class InvitationForm(KernFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse der Kolleg*in"),
+        help_text=_("Wir schicken eine Einladung mit einem Link. Er ist 14 Tage gültig."),
+    )

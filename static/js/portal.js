@@ -1,0 +1,16 @@
+// Applicant portal: small helpers that the pages work without.
+document.addEventListener("DOMContentLoaded", () => {
+  // After a failed submit, move focus to the error summary so it is read out first.
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+  // Buttons that end something for good ask once more.
+  document.querySelectorAll("[data-confirm]").forEach((element) => {
+    element.addEventListener("click", (event) => {
+      if (!window.confirm(element.dataset.confirm)) {
+        event.preventDefault();
+      }
+    });
+  });
+});
