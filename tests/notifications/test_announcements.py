@@ -171,7 +171,9 @@ def test_steps_without_announcement_write_nothing(world):
     assert not Message.objects.filter(event__name="application.start_review").exists()
 
 
-def test_approval_announces_amount_period_and_appeal_deadline(world):
+def test_approval_announces_amount_period_and_appeal_deadline(world, monkeypatch):
+    # Without a letter provider (case work registers one) the mail goes without attachment.
+    monkeypatch.setattr(attachments, "_decision_letter_providers", [])
     app = advance(draft(world), world, S.APPROVED)
 
     assert_applicant_side(world, app, "application.approve", Kind.APPROVED)

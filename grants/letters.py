@@ -1,0 +1,257 @@
+"""Letters as PDF: funding notices and rejections from templates staff edit per programme and
+language, and the agenda and results of committee meetings.
+
+PDFs are made with WeasyPrint from HTML as tagged PDF/UA-1, so that screen readers can read
+the notice (BITV 2.0 covers documents, too). A letter is made once, stored with the
+application (``Letter``) and never regenerated: what was sent stays what is on file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.template import TemplateSyntaxError, engines
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grants.errors import RuleViolated
+from grants.formatting import eur
+from grants.models import (
+    Application,
+    Decision,
+    Letter,
+    LetterKind,
+    LetterTemplate,
+    Meeting,
+    Membership,
+)
+
+# Variables a template may use; shown to staff next to the editor.
+VARIABLES = {
+    "applicant": gettext_lazy("Name der Antragsteller*in"),
+    "file_number": gettext_lazy("Aktenzeichen"),
+    "title": gettext_lazy("Projekttitel"),
+    "programme": gettext_lazy("Förderprogramm"),
+    "funding_body": gettext_lazy("Zuwendungsgeber"),
+    "amount": gettext_lazy("bewilligter Betrag"),
+    "financing_type": gettext_lazy("Finanzierungsart"),
+    "funding_start": gettext_lazy("Förderzeitraum von"),
+    "funding_end": gettext_lazy("Förderzeitraum bis"),
+    "purpose": gettext_lazy("Zuwendungszweck"),
+    "reasons": gettext_lazy("Begründung der Ablehnung"),
+    "appeal_months": gettext_lazy("Rechtsbehelfsfrist in Monaten"),
+}
+
+
+def default_texts(kind: str) -> dict[str, str]:
+    """The texts a programme starts with, in the active language."""
+    if kind == LetterKind.APPROVAL:
+        return {
+            "subject": _("Zuwendungsbescheid – {{ file_number }} – {{ title }}"),
+            "body": _(
+                "Sehr geehrte Damen und Herren,\n\n"
+                "auf Ihren Antrag bewillige ich Ihnen für das Projekt „{{ title }}“ eine "
+                "Zuwendung aus dem Programm {{ programme }} in Höhe von {{ amount }} als "
+                "{{ financing_type }}.\n\n"
+                "Die Zuwendung ist bestimmt für: {{ purpose }}\n\n"
+                "Der Förderzeitraum dauert vom {{ funding_start }} bis zum {{ funding_end }}. "
+                "Ausgaben außerhalb dieses Zeitraums können nicht gefördert werden.\n\n"
+                "Die Mittel werden nach dem Zahlungsplan unten oder auf Ihren Abruf ausgezahlt. "
+                "Rufen Sie bitte nur ab, was Sie innerhalb von zwei Monaten benötigen."
+            ),
+            "legal_remedies": _(
+                "Gegen diesen Bescheid kann innerhalb von {{ appeal_months }} Monat(en) nach "
+                "Bekanntgabe Klage beim Verwaltungsgericht Hannover, Leonhardtstraße 15, "
+                "30175 Hannover, erhoben werden. Wenn Sie auf Rechtsbehelfe verzichten, wird "
+                "der Bescheid sofort bestandskräftig und die Mittel können früher fließen."
+            ),
+        }
+    return {
+        "subject": _("Ablehnungsbescheid – {{ file_number }} – {{ title }}"),
+        "body": _(
+            "Sehr geehrte Damen und Herren,\n\n"
+            "Ihren Antrag auf eine Zuwendung aus dem Programm {{ programme }} für das Projekt "
+            "„{{ title }}“ muss ich leider ablehnen.\n\n"
+            "Gründe:\n{{ reasons }}\n\n"
+            "Sie können sich jederzeit erneut bewerben. Für Fragen stehen wir Ihnen gern zur "
+            "Verfügung."
+        ),
+        "legal_remedies": _(
+            "Gegen diesen Bescheid kann innerhalb von {{ appeal_months }} Monat(en) nach "
+            "Bekanntgabe Klage beim Verwaltungsgericht Hannover, Leonhardtstraße 15, "
+            "30175 Hannover, erhoben werden."
+        ),
+    }
+
+
+def template_for(application: Application, kind: str, language: str) -> LetterTemplate:
+    """The programme's template in ``language``, else in German, else the default text."""
+    stored = {
+        t.language: t
+        for t in LetterTemplate.objects.filter(programme_id=application.programme_id, kind=kind)
+    }
+    if language in stored:
+        return stored[language]
+    if language == settings.LANGUAGE_CODE and settings.LANGUAGE_CODE in stored:
+        return stored[settings.LANGUAGE_CODE]
+    with translation.override(language):
+        return LetterTemplate(
+            programme_id=application.programme_id,
+            kind=kind,
+            language=language,
+            **default_texts(kind),
+        )
+
+
+def letter_language(application: Application) -> str:
+    """The language of the organisation's responsible person, German otherwise."""
+    owner = (
+        Membership.objects.filter(applicant_id=application.applicant_id)
+        .order_by("-role", "created_at")  # "owner" before "member"
+        .select_related("user")
+        .first()
+    )
+    languages = {code for code, _name in settings.LANGUAGES}
+    if owner and owner.user.language in languages:
+        return owner.user.language
+    return settings.LANGUAGE_CODE
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def letter_context(decision: Decision) -> dict[str, Any]:
+    app = decision.application
+    return {
+        "applicant": app.applicant.name,
+        "file_number": app.file_number,
+        "title": app.title,
+        "programme": app.programme.name,
+        "funding_body": app.programme.funding_body.name,
+        "amount": eur(decision.amount) if decision.amount else "",
+        "financing_type": decision.get_financing_type_display(),
+        "funding_start": _date(decision.funding_start),
+        "funding_end": _date(decision.funding_end),
+        "purpose": decision.purpose,
+        "reasons": decision.reasons,
+        "appeal_months": app.programme.appeal_period_months,
+    }
+
+
+def _render_text(source: str, context: dict[str, Any]) -> str:
+    # Autoescaping stays on: the result goes into HTML, and applicants' titles are data.
+    return engines["django"].from_string(source).render(context)
+
+
+def validate_template(template: LetterTemplate) -> None:
+    sample = {key: f"[{label}]" for key, label in VARIABLES.items()}
+    try:
+        for source in (template.subject, template.body, template.legal_remedies):
+            _render_text(source, sample)
+    except TemplateSyntaxError as exc:
+        raise RuleViolated(
+            _("Die Vorlage enthält einen Fehler: %(error)s") % {"error": exc}
+        ) from exc
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported late: loading Pango takes a moment
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def render_letter(decision: Decision, language: str) -> tuple[str, bytes]:
+    kind = (
+        LetterKind.APPROVAL
+        if decision.outcome == Decision.Outcome.APPROVE
+        else LetterKind.REJECTION
+    )
+    app = decision.application
+    with translation.override(language):
+        template = template_for(app, kind, language)
+        context = letter_context(decision)
+        subject = _render_text(template.subject, context)
+        html = render_to_string(
+            "grants/casework/pdf/letter.html",
+            {
+                "language": language,
+                "kind": kind,
+                "subject": subject,
+                "body": _render_text(template.body, context),
+                "legal_remedies": _render_text(template.legal_remedies, context),
+                "application": app,
+                "decision": decision,
+                "year_amounts": list(decision.year_amounts.all()),
+                "instalments": list(decision.planned_instalments.all()),
+                "today": timezone.localdate(),
+            },
+        )
+    return subject, html_to_pdf(html)
+
+
+def letter_for_decision(decision: Decision, actor=None) -> Letter:
+    """The letter of ``decision``, made now if it does not exist yet (idempotent)."""
+    kind = (
+        LetterKind.APPROVAL
+        if decision.outcome == Decision.Outcome.APPROVE
+        else LetterKind.REJECTION
+    )
+    existing = Letter.objects.filter(decision=decision, kind=kind).first()
+    if existing is not None:
+        return existing
+    app = decision.application
+    language = letter_language(app)
+    _subject, pdf = render_letter(decision, language)
+    prefix = "Zuwendungsbescheid" if kind == LetterKind.APPROVAL else "Ablehnungsbescheid"
+    filename = f"{prefix}-{app.file_number}.pdf"
+    letter = Letter(
+        application=app,
+        decision=decision,
+        kind=kind,
+        language=language,
+        filename=filename,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        created_by=actor if actor is not None else decision.confirmed_by,
+    )
+    letter.file.save(filename, ContentFile(pdf), save=False)
+    letter.save()
+    return letter
+
+
+def decision_letter_attachment(decision: Decision) -> list[dict[str, str]]:
+    """Provider for notifications.attachments: the decision mail carries the letter. It runs
+    in the decision's transaction, so a rolled-back decision keeps no letter row."""
+    letter = letter_for_decision(decision)
+    return [{"name": letter.file.name, "filename": letter.filename, "mimetype": "application/pdf"}]
+
+
+def meeting_pdf(meeting: Meeting, *, results: bool) -> bytes:
+    items = list(
+        meeting.items.select_related("application__applicant", "vote").prefetch_related(
+            "conflicts__member", "member_votes__member"
+        )
+    )
+    running = Decimal(0)
+    rows = []
+    for item in items:
+        running += item.proposed_amount
+        rows.append({"item": item, "running_total": running})
+    html = render_to_string(
+        "grants/casework/pdf/meeting.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "results": results,
+            "members": list(meeting.committee.members.all()),
+            "today": timezone.localdate(),
+            "language": translation.get_language(),
+        },
+    )
+    return html_to_pdf(html)
