@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 
 import pytest
+from django.template import Context, Template
+from django.utils import timezone
 
+from grants import services
 from grants.models import ApplicationState
 from notifications import outbox
 from notifications.models import BouncedAddress, DeliveryEvent, Message
@@ -139,3 +143,26 @@ def test_the_timeline_selector_shows_what_was_sent_and_whether_it_arrived(client
         (sent[1].to, Message.State.SENT, Message.Delivery.BOUNCED),
         (sent[2].to, Message.State.SENT, Message.Delivery.UNKNOWN),
     ]
+
+
+def test_the_timeline_tag_shows_the_applicant_their_mails_and_staff_all(client, sent, world):
+    app = sent[0].application
+    services.application_request_changes(
+        application=app,
+        actor=world.case_worker,
+        items=["Satzung"],
+        due_date=timezone.localdate() + dt.timedelta(days=7),
+    )
+    services.application_resubmit(application=app, actor=world.owner)
+    post(client, delivered(sent[0]))
+    template = Template(
+        "{% load notifications_tags %}{% application_mails app applicant_view=view %}"
+    )
+
+    for_applicant = template.render(Context({"app": app, "view": True}))
+    for_staff = template.render(Context({"app": app, "view": False}))
+
+    assert sent[0].subject in for_applicant
+    assert "zugestellt" in for_applicant
+    assert world.case_worker.email not in for_applicant
+    assert world.case_worker.email in for_staff
