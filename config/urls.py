@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("finanzen/", include("reporting.urls")),
+    path("sachbearbeitung/", include("grants.urls.casework")),
     # ESP delivery webhooks (basic auth: WEBHOOK_SECRET), e.g. /anymail/postmark/tracking/
     path("anymail/", include("anymail.urls")),
     path("benachrichtigungen/", include("notifications.urls")),
