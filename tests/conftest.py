@@ -90,3 +90,9 @@ def axe_check() -> Callable[..., list[dict[str, Any]]]:
         return violations
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # The suite creates hundreds of users; PBKDF2 would spend most of its time hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,8 +8,7 @@ from tests.factories import advance, build_world, draft
 
 
 @pytest.fixture
-def world(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world(db):
     return build_world()
 
 
