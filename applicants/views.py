@@ -37,6 +37,15 @@ from grants.errors import NotPermitted, RuleViolated
 RATE_LIMITED = 429
 
 
+def _data(request: HttpRequest):
+    """The submitted data, or None for a GET: an empty POST must still be validated."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request: HttpRequest):
+    return request.FILES if request.method == "POST" else None
+
+
 def _limited(request: HttpRequest, group: str, rate: str, key: str = "ip") -> bool:
     return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
 
@@ -62,7 +71,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
     form = RegistrationForm(
-        request.POST or None, initial={"language": translation.get_language() or "de"}
+        _data(request), initial={"language": translation.get_language() or "de"}
     )
     context = {"form": form}
     if request.method == "POST":
@@ -106,7 +115,7 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def resend_verification(request: HttpRequest) -> HttpResponse:
-    form = ResendVerificationForm(request.POST or None)
+    form = ResendVerificationForm(_data(request))
     context = {"form": form}
     if request.method == "POST":
         if _limited(request, "resend", "5/h") or _limited(
@@ -193,7 +202,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = AccountForm(
-        request.POST or None,
+        _data(request),
         initial={
             "first_name": user.first_name,
             "last_name": user.last_name,
@@ -226,7 +235,7 @@ def applicant_create(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         raise PermissionDenied
     form = ApplicantForm(
-        request.POST or None,
+        _data(request),
         initial={
             "contact_name": request.user.get_full_name(),
             "contact_email": request.user.email,
@@ -284,7 +293,7 @@ def _owner_membership(request: HttpRequest, pk: int) -> Membership:
 @require_http_methods(["GET", "POST"])
 def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _owner_membership(request, pk).applicant
-    form = ApplicantForm(request.POST or None, instance=applicant)
+    form = ApplicantForm(_data(request), instance=applicant)
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -308,7 +317,7 @@ def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = selectors.membership_get(request.user, pk).applicant
-    form = StandardDocumentForm(request.POST or None, request.FILES or None)
+    form = StandardDocumentForm(_data(request), _files(request))
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -358,7 +367,7 @@ def document_delete(request: HttpRequest, doc_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _owner_membership(request, pk).applicant
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(_data(request))
     refusal = None
     if request.method == "POST":
         if _limited(request, f"invite-{pk}", "20/h", key="user"):

@@ -1,0 +1,438 @@
+"""Forms of the applicant portal. They turn input into domain values (dates, Decimals, rows of
+the plan); the services decide. None of them contains a lifecycle state."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applicants.forms import DateInput
+from applicants.models import Applicant
+from applicants.uploads import accepted_formats, check_upload
+from config.forms import KernFormMixin
+from grants.models import (
+    Application,
+    Area,
+    CostCategory,
+    CostLine,
+    DocumentType,
+    FieldOfAction,
+    FinancingCategory,
+    Programme,
+    TargetGroup,
+    add_months,
+)
+from grants.services import MAX_LINE_AMOUNT
+
+
+class MoneyField(forms.DecimalField):
+    """Euro amounts as people type them: "1.234,50" in German, "1,234.50" in English."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        kwargs.setdefault("max_value", MAX_LINE_AMOUNT)
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": _("Bitte geben Sie einen Betrag in Euro an, zum Beispiel 1.250,00."),
+                "min_value": _("Der Betrag muss größer als 0 € sein."),
+                "max_value": _("Der Betrag ist unrealistisch hoch. Bitte prüfen Sie Ihre Eingabe."),
+                "max_decimal_places": _("Bitte höchstens zwei Stellen nach dem Komma."),
+                "max_digits": _(
+                    "Der Betrag ist unrealistisch hoch. Bitte prüfen Sie Ihre Eingabe."
+                ),
+            },
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+
+class StartForm(KernFormMixin, forms.Form):
+    applicant = forms.ModelChoiceField(
+        label=_("Wer stellt den Antrag?"),
+        queryset=Applicant.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(
+        label=_("Projekttitel"),
+        max_length=200,
+        help_text=_("Ein kurzer Name für Ihr Projekt. Sie können ihn später ändern."),
+    )
+
+    def __init__(self, *args, applicants, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["applicant"].queryset = applicants
+        if applicants.count() == 1:
+            self.fields["applicant"].initial = applicants.first()
+            self.fields["applicant"].widget = forms.HiddenInput()
+
+
+class ProjectForm(KernFormMixin, forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = [
+            "title",
+            "summary",
+            "goals",
+            "start_date",
+            "end_date",
+            "expected_participants",
+            "early_start_requested",
+            "early_start_reason",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "goals": forms.Textarea(attrs={"rows": 5}),
+            "early_start_reason": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+        }
+        help_texts = {
+            "summary": _("Was machen Sie? Mit wem? Wo? Zwei bis fünf Sätze reichen."),
+            "goals": _("Was soll sich durch das Projekt verändern?"),
+            "expected_participants": _("Eine Schätzung reicht. Bitte keine Namen."),
+            "early_start_requested": _(
+                "Nur ankreuzen, wenn das Projekt beginnen muss, bevor über den Antrag entschieden ist."
+            ),
+        }
+
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["title"].required = True
+        self.fields["expected_participants"].max_value = 1_000_000
+        self.fields["expected_participants"].widget.attrs["inputmode"] = "numeric"
+        self.fields["end_date"].help_text = _(
+            "Das Projekt darf höchstens %(months)s Monate dauern."
+        ) % {"months": programme.max_project_months}
+
+    def clean_expected_participants(self):
+        value = self.cleaned_data.get("expected_participants")
+        if value is not None and value > 1_000_000:
+            raise forms.ValidationError(_("Diese Zahl ist unrealistisch hoch."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Das Projektende liegt vor dem Projektbeginn."))
+        elif start and end and end > add_months(start, self.programme.max_project_months):
+            self.add_error(
+                "end_date",
+                _("Das Projekt darf höchstens %(months)s Monate dauern.")
+                % {"months": self.programme.max_project_months},
+            )
+        if start and start <= timezone.localdate() and not cleaned.get("early_start_requested"):
+            self.add_error(
+                "start_date",
+                _(
+                    "Das Projekt darf erst nach der Antragstellung beginnen. Bitte wählen Sie ein "
+                    "späteres Datum oder beantragen Sie einen vorzeitigen Beginn."
+                ),
+            )
+        if (
+            cleaned.get("early_start_requested")
+            and not (cleaned.get("early_start_reason") or "").strip()
+        ):
+            self.add_error(
+                "early_start_reason",
+                _("Bitte begründen Sie, warum das Projekt vorzeitig beginnen soll."),
+            )
+        return cleaned
+
+
+class ClassificationForm(KernFormMixin, forms.Form):
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Für wen ist das Projekt?"),
+        queryset=TargetGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fields_of_action = forms.ModelMultipleChoiceField(
+        label=_("Zu welchen Themen gehört das Projekt?"),
+        queryset=FieldOfAction.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Wo findet das Projekt statt?"),
+        queryset=Area.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_groups"].queryset = programme.target_groups.all()
+        self.fields["fields_of_action"].queryset = programme.fields_of_action.all()
+        self.fields["areas"].queryset = programme.areas.all()
+        self.fields["target_groups"].help_text = _("Mehrere Antworten sind möglich.")
+        self.fields["fields_of_action"].help_text = _("Mehrere Antworten sind möglich.")
+        self.fields["areas"].help_text = _("Mehrere Antworten sind möglich.")
+
+
+class _PlanLineForm(KernFormMixin, forms.Form):
+    category = forms.ModelChoiceField(label=_("Art"), queryset=CostCategory.objects.none())
+    description = forms.CharField(label=_("Beschreibung"), max_length=200)
+    amount = MoneyField(label=_("Betrag in Euro"))
+
+    def __init__(self, *args, categories=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["category"].empty_label = _("Bitte wählen")
+
+
+class CostLineForm(_PlanLineForm):
+    pass
+
+
+class FinancingLineForm(_PlanLineForm):
+    description = forms.CharField(label=_("Beschreibung"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = self.fields["category"].queryset.order_by(
+            "position", "name"
+        )
+
+
+class BasePlanFormSet(forms.BaseFormSet):
+    deletion_widget = forms.CheckboxInput
+
+    def __init__(self, *args, categories, **kwargs) -> None:
+        self.categories = categories
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "categories": self.categories}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            categories=self.categories,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Zeile löschen")
+
+    def rows(self) -> list[dict]:
+        """The rows to keep: filled in and not marked for deletion."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+CostFormSet = forms.formset_factory(
+    CostLineForm, formset=BasePlanFormSet, extra=2, can_delete=True, max_num=60
+)
+FinancingFormSet = forms.formset_factory(
+    FinancingLineForm, formset=BasePlanFormSet, extra=2, can_delete=True, max_num=30
+)
+
+
+def plan_formsets(
+    application: Application, data=None, extra_rows: int = 0
+) -> tuple[BasePlanFormSet, BasePlanFormSet]:
+    programme = application.programme
+    cost_initial = [
+        {"category": line.category_id, "description": line.description, "amount": line.amount}
+        for line in application.cost_lines.all()
+    ]
+    financing_initial = [
+        {"category": line.category_id, "description": line.description, "amount": line.amount}
+        for line in application.financing_lines.all()
+    ]
+    costs = CostFormSet(
+        data,
+        prefix="costs",
+        initial=cost_initial,
+        categories=CostCategory.objects.filter(programme=programme),
+        form_kwargs={},
+    )
+    financing = FinancingFormSet(
+        data,
+        prefix="financing",
+        initial=financing_initial,
+        categories=FinancingCategory.objects.filter(programme=programme),
+    )
+    if extra_rows and data is None:
+        costs.extra += extra_rows
+        financing.extra += extra_rows
+    return costs, financing
+
+
+class AttachmentForm(KernFormMixin, forms.Form):
+    document_type = forms.ModelChoiceField(
+        label=_("Art der Unterlage"), queryset=DocumentType.objects.none()
+    )
+    file = forms.FileField(label=_("Datei"))
+
+    def __init__(self, *args, document_types, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].queryset = document_types
+        self.fields["document_type"].empty_label = _("Bitte wählen")
+        self.fields["file"].help_text = _("Erlaubt: %(formats)s. Höchstens %(size)s.") % {
+            "formats": accepted_formats(),
+            "size": filesizeformat(settings.MAX_UPLOAD_BYTES),
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload)
+        return upload
+
+
+class ResubmitForm(KernFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Nachricht an die Förderstelle"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Zum Beispiel: was Sie geändert oder nachgereicht haben."),
+    )
+
+
+class WithdrawForm(KernFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Warum ziehen Sie den Antrag zurück?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Bitte geben Sie eine Begründung an.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Ich möchte den Antrag zurückziehen. Das kann ich nicht rückgängig machen."),
+        error_messages={"required": _("Bitte bestätigen Sie, dass Sie den Antrag zurückziehen.")},
+    )
+
+
+class WaiveForm(KernFormMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Ich bin mit dem Bescheid einverstanden und verzichte auf Rechtsbehelfe (Widerspruch oder Klage)."
+        ),
+        error_messages={"required": _("Bitte bestätigen Sie den Verzicht.")},
+    )
+
+
+class PayoutRequestForm(KernFormMixin, forms.Form):
+    amount = MoneyField(label=_("Betrag in Euro"))
+    needed_on = forms.DateField(
+        label=_("Wann brauchen Sie das Geld?"),
+        widget=DateInput(),
+        error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum an.")},
+    )
+    note = forms.CharField(
+        label=_("Wofür brauchen Sie das Geld?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, months: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.months = months
+        self.fields["needed_on"].help_text = _(
+            "Sie dürfen nur Geld abrufen, das Sie in den nächsten %(months)s Monaten ausgeben."
+        ) % {"months": months}
+
+    def clean_needed_on(self):
+        value = self.cleaned_data["needed_on"]
+        today = timezone.localdate()
+        if value < today:
+            raise forms.ValidationError(_("Das Datum liegt in der Vergangenheit."))
+        if value > add_months(today, self.months):
+            raise forms.ValidationError(
+                _("Sie dürfen nur Geld für die nächsten %(months)s Monate abrufen.")
+                % {"months": self.months}
+            )
+        return value
+
+
+class ProofForm(KernFormMixin, forms.Form):
+    report = forms.CharField(
+        label=_("Sachbericht"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Was haben Sie gemacht? Wie viele Menschen haben teilgenommen? Was hat gut "
+            "funktioniert, was nicht? Was hat sich gegenüber dem Antrag geändert?"
+        ),
+    )
+
+    def __init__(self, *args, application: Application, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cost_lines = list(application.cost_lines.select_related("category"))
+        self.financing_lines = list(
+            application.financing_lines.select_related("category").exclude(category__kind="grant")
+        )
+        self.initial.setdefault("report", application.proof_report)
+        for line in self.cost_lines:
+            self.fields[f"cost_{line.pk}"] = MoneyField(
+                label=_("Tatsächliche Ausgaben: %(line)s") % {"line": line.description},
+                required=False,
+                min_value=Decimal("0.00"),
+                initial=line.actual_amount,
+            )
+        for line in self.financing_lines:
+            self.fields[f"financing_{line.pk}"] = MoneyField(
+                label=_("Tatsächliche Einnahmen: %(line)s")
+                % {"line": line.description or line.category.name},
+                required=False,
+                min_value=Decimal("0.00"),
+                initial=line.actual_amount,
+            )
+
+    def cost_rows(self):
+        return [(line, self[f"cost_{line.pk}"]) for line in self.cost_lines]
+
+    def financing_rows(self):
+        return [(line, self[f"financing_{line.pk}"]) for line in self.financing_lines]
+
+    def actual_costs(self) -> dict[int, Decimal | None]:
+        return {line.pk: self.cleaned_data.get(f"cost_{line.pk}") for line in self.cost_lines}
+
+    def actual_financing(self) -> dict[int, Decimal | None]:
+        return {
+            line.pk: self.cleaned_data.get(f"financing_{line.pk}") for line in self.financing_lines
+        }
+
+
+class ReceiptForm(KernFormMixin, forms.Form):
+    cost_line = forms.ModelChoiceField(
+        label=_("Ausgabenposition"), queryset=CostLine.objects.none()
+    )
+    date = forms.DateField(label=_("Datum des Belegs"), widget=DateInput())
+    payee = forms.CharField(label=_("Empfänger*in"), max_length=200)
+    description = forms.CharField(label=_("Zweck"), max_length=200)
+    amount = MoneyField(label=_("Betrag in Euro"))
+
+    def __init__(self, *args, application: Application, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cost_line"].queryset = application.cost_lines.all()
+        self.fields["cost_line"].empty_label = _("Bitte wählen")
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Das Belegdatum liegt in der Zukunft."))
+        return value
