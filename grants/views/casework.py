@@ -418,6 +418,7 @@ def step_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if step is None:
         raise Http404
     kwargs = {"application": app, "user": request.user}
+    status = 422
     form = step.form(request.POST or None, **kwargs)
     if request.method == "GET":
         form.initial["seen"] = services.application_seen(app)
@@ -432,17 +433,20 @@ def step_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _run_step(step, app, request.user, form)
-        except NotPermitted as refused:
-            raise PermissionDenied(" ".join(refused.messages)) from refused
         except ChangedMeanwhile as refused:
             return _changed(request, pk, refused)
         except ActionRefused as refused:
+            # Refused for this person (four eyes, say) or by a rule: said on the form.
+            status = 403 if isinstance(refused, NotPermitted) else 422
             for message in refused.messages:
                 form.add_error(None, message)
         else:
             messages.success(request, _("„%(step)s“ ist erledigt.") % {"step": step.label})
             return redirect("casework:file", pk=app.pk)
-    status = 422 if request.method == "POST" else 200
+    if request.method == "GET" or not form.errors:
+        status = 200
+    elif not form.non_field_errors():
+        status = 422
     return render(
         request,
         "grants/casework/step.html",

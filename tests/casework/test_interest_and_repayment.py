@@ -1,0 +1,222 @@
+"""Repayment claims and § 49a VwVfG interest, against cases worked out by hand.
+
+Interest: 5 points above the base rate per year, per day from payout to repayment, each day
+1/365 (1/366 in a leap year) of the yearly rate; base rates 2.27 % from 01.01.2025, 1.27 % from
+01.07.2025, 3.37 % from 01.07.2024 (seeded by migration 0004).
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from grants import services
+from grants.interest import allocate_latest_first, interest_49a
+from grants.models import (
+    ApplicationState,
+    BaseRate,
+    FinancingKind,
+    FinancingType,
+    Payout,
+    ProofCheck,
+    RepaymentClaim,
+)
+from tests.factories import advance, draft, pay, year_split
+
+S = ApplicationState
+D = Decimal
+RATES = [
+    (dt.date(2024, 7, 1), D("3.37")),
+    (dt.date(2025, 1, 1), D("2.27")),
+    (dt.date(2025, 7, 1), D("1.27")),
+]
+
+
+def test_interest_across_a_base_rate_change():
+    # 1,000 € from 01.03.2025 to 01.09.2025:
+    #   01.03.–01.07.: 122 days × 1,000 × 7.27 % / 365 = 24.2997…
+    #   01.07.–01.09.:  62 days × 1,000 × 6.27 % / 365 = 10.6504…
+    #   together 34.9501… → 34.95 €
+    result = interest_49a(
+        amounts=[(dt.date(2025, 3, 1), D("1000"))], until=dt.date(2025, 9, 1), rates=RATES
+    )
+    assert [s.days for s in result.segments] == [122, 62]
+    assert [s.rate for s in result.segments] == [D("7.27"), D("6.27")]
+    assert result.total == D("34.95")
+
+
+def test_interest_across_new_year_of_a_leap_year():
+    # 2,000 € from 15.12.2024 to 15.01.2025:
+    #   15.12.–31.12.2024: 17 days × 2,000 × 8.37 % / 366 = 7.7754…
+    #   01.01.–14.01.2025: 14 days × 2,000 × 7.27 % / 365 = 5.5770…
+    #   together 13.3524… → 13.35 €
+    result = interest_49a(
+        amounts=[(dt.date(2024, 12, 15), D("2000"))], until=dt.date(2025, 1, 15), rates=RATES
+    )
+    assert [(s.days, s.year_days) for s in result.segments] == [(17, 366), (14, 365)]
+    assert result.total == D("13.35")
+
+
+def test_a_claim_takes_back_the_latest_payouts_first():
+    # 5,000 € paid 01.02., 3,000 € paid 01.06.2025; 1,000 € claimed → all from 01.06.
+    taken = allocate_latest_first(
+        D("1000"), [(dt.date(2025, 2, 1), D("5000")), (dt.date(2025, 6, 1), D("3000"))]
+    )
+    assert taken == [(dt.date(2025, 6, 1), D("1000"))]
+    # 4,000 € claimed → 3,000 from 01.06. and 1,000 from 01.02.
+    taken = allocate_latest_first(
+        D("4000"), [(dt.date(2025, 2, 1), D("5000")), (dt.date(2025, 6, 1), D("3000"))]
+    )
+    assert taken == [(dt.date(2025, 2, 1), D("1000")), (dt.date(2025, 6, 1), D("3000"))]
+
+
+def test_the_real_base_rates_since_2023_are_seeded(db):
+    assert list(BaseRate.objects.values_list("valid_from", "rate_percent"))[:6] == [
+        (dt.date(2023, 1, 1), D("1.62")),
+        (dt.date(2023, 7, 1), D("3.12")),
+        (dt.date(2024, 1, 1), D("3.62")),
+        (dt.date(2024, 7, 1), D("3.37")),
+        (dt.date(2025, 1, 1), D("2.27")),
+        (dt.date(2025, 7, 1), D("1.27")),
+    ]
+
+
+def _checked(world, financing_type, *, actual_costs, actual_own, payouts, recognised=None):
+    """Approved 8,000 € of planned costs 10,000 € (own funds 2,000 €), paid as given, proof
+    with the actual figures, checked (in depth if ``recognised``)."""
+    app = advance(draft(world), world, S.IN_REVIEW)
+    end = app.start_date + dt.timedelta(days=150)
+    services.application_propose_notice(
+        application=app,
+        actor=world.case_worker,
+        amount=D("8000"),
+        funding_start=app.start_date,
+        funding_end=end,
+        purpose="Sprachcafé",
+        financing_type=financing_type,
+        year_amounts=year_split(D("8000"), app.start_date, end),
+    )
+    services.application_confirm(application=app, actor=world.second_case_worker)
+    app = advance(app, world, S.RUNNING)
+    for paid_on, amount in payouts:
+        payout = pay(app, world, amount)
+        Payout.objects.filter(pk=payout.pk).update(paid_on=paid_on)
+    app = advance(app, world, S.PROOF_DUE)
+    services.application_submit_proof(
+        application=app,
+        actor=world.owner,
+        report="Bericht",
+        actual_costs={line.pk: actual_costs for line in app.cost_lines.all()},
+        actual_financing={
+            line.pk: actual_own
+            for line in app.financing_lines.exclude(category__kind=FinancingKind.GRANT)
+        },
+    )
+    app.refresh_from_db()
+    services.application_check_proof(
+        application=app,
+        actor=world.case_worker,
+        depth=ProofCheck.Depth.IN_DEPTH if recognised else ProofCheck.Depth.QUICK,
+        findings="Belege stichprobenartig geprüft.",
+        recognised={line.pk: (recognised, "nicht förderfähig") for line in app.cost_lines.all()}
+        if recognised
+        else None,
+    )
+    app.refresh_from_db()
+    return app
+
+
+def _claim_and_repay(world, app, repaid_on):
+    claim = services.repayment_claim_create(
+        application=app,
+        actor=world.case_worker,
+        reason="Minderausgaben",
+        due_date=dt.date.today() + dt.timedelta(30),
+    )
+    services.repayment_claim_record_repayment(
+        claim=claim, actor=world.case_worker, repaid_on=repaid_on
+    )
+    claim.refresh_from_db()
+    app.refresh_from_db()
+    return claim
+
+
+def test_deficit_financing_claims_every_euro_saved_with_interest(world):
+    # Fehlbedarf: actual costs 9,000 − own funds 2,000 = 7,000 € justified; 8,000 paid
+    # on 01.03.2025 → 1,000 € back; repaid 01.09.2025 → interest 34.95 € (worked out above).
+    app = _checked(
+        world,
+        FinancingType.DEFICIT,
+        actual_costs=D("9000"),
+        actual_own=D("2000"),
+        payouts=[(dt.date(2025, 3, 1), D("8000"))],
+    )
+    assert app.justified_amount == D("7000.00")
+    claim = _claim_and_repay(world, app, dt.date(2025, 9, 1))
+    assert claim.principal == D("1000.00")
+    assert claim.interest == D("34.95")
+    assert claim.state == RepaymentClaim.State.SETTLED
+    assert app.state == S.REPAID
+
+
+def test_proportional_financing_shrinks_in_proportion(world):
+    # Anteil: 8,000 / 10,000 = 80 % of actual 7,500 = 6,000 € justified; 8,000 paid on
+    # 15.12.2024 → 2,000 € back; repaid 15.01.2025 → 13.35 € (worked out above).
+    app = _checked(
+        world,
+        FinancingType.PROPORTIONAL,
+        actual_costs=D("7500"),
+        actual_own=D("2000"),
+        payouts=[(dt.date(2024, 12, 15), D("8000"))],
+    )
+    assert app.justified_amount == D("6000.00")
+    claim = _claim_and_repay(world, app, dt.date(2025, 1, 15))
+    assert claim.principal == D("2000.00")
+    assert claim.interest == D("13.35")
+
+
+def test_fixed_amount_is_cut_only_below_the_costs_and_interest_runs_from_the_last_payout(world):
+    # Festbetrag: in-depth check recognises 7,000 € of costs → min(8,000, 7,000) = 7,000 €.
+    # Paid 5,000 € on 01.02. and 3,000 € on 01.06.2025; the 1,000 € claimed come from the
+    # payout of 01.06. Repaid 31.07.2025:
+    #   01.06.–01.07.: 30 days × 1,000 × 7.27 % / 365 = 5.9753…
+    #   01.07.–31.07.: 30 days × 1,000 × 6.27 % / 365 = 5.1534…  → 11.1287… → 11.13 €
+    app = _checked(
+        world,
+        FinancingType.FIXED_AMOUNT,
+        actual_costs=D("9000"),
+        actual_own=D("2000"),
+        payouts=[(dt.date(2025, 2, 1), D("5000")), (dt.date(2025, 6, 1), D("3000"))],
+        recognised=D("7000"),
+    )
+    assert app.justified_amount == D("7000.00")
+    assert app.proof_checks.get().lines.get().recognised_amount == D("7000.00")
+    claim = _claim_and_repay(world, app, dt.date(2025, 7, 31))
+    assert claim.principal == D("1000.00")
+    assert claim.interest == D("11.13")
+
+
+def test_fixed_amount_stays_when_costs_are_above_it(world):
+    app = _checked(
+        world,
+        FinancingType.FIXED_AMOUNT,
+        actual_costs=D("9000"),
+        actual_own=D("1000"),
+        payouts=[(dt.date(2025, 3, 1), D("8000"))],
+    )
+    assert app.justified_amount == D("8000.00")
+    assert app.repayable_amount == 0
+
+
+def test_a_cut_without_reason_is_refused(world):
+    from grants.errors import RuleViolated
+
+    with pytest.raises(RuleViolated):
+        app = advance(draft(world), world, S.PROOF_SUBMITTED)
+        services.application_check_proof(
+            application=app,
+            actor=world.case_worker,
+            depth=ProofCheck.Depth.IN_DEPTH,
+            findings="geprüft",
+            recognised={line.pk: (D("1"), "") for line in app.cost_lines.all()},
+        )
