@@ -8,6 +8,7 @@ links) inside one accessible layout, so the two parts never say different things
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
 from notifications.models import MessageTemplate
+
+logger = logging.getLogger(__name__)
 
 # Mail text is not HTML: escaping "&" to "&amp;" in a plain-text mail would be a bug.
 text_engine = Engine(
@@ -59,10 +62,18 @@ def render(
 ) -> Rendered:
     """Renders in whatever language is active; callers wrap it in ``translation.override``."""
     edited = _source(kind, language, programme_id)
+    rendered_edited = None
     if edited is not None:
-        subject = text_engine.from_string(edited[0]).render(Context(context))
-        text = text_engine.from_string(edited[1]).render(Context(context))
-        subject, text = " ".join(subject.split()), _tidy(text)
+        try:
+            subject = text_engine.from_string(edited[0]).render(Context(context))
+            text = text_engine.from_string(edited[1]).render(Context(context))
+            rendered_edited = " ".join(subject.split()), _tidy(text)
+        except Exception:
+            # A broken staff text must not block the step that sends it (the mail is written
+            # in the step's transaction): the shipped text goes out instead.
+            logger.exception("Edited mail template %s/%s failed; using the file", kind, language)
+    if rendered_edited is not None:
+        subject, text = rendered_edited
     else:
         name = f"notifications/mail/{kind}.{language}.txt"
         try:

@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import formats, timezone, translation
 
@@ -78,6 +80,12 @@ def _unique(recipients: Iterable[Recipient]) -> list[Recipient]:
     # An account wins over the bare contact address: it knows the language.
     seen: dict[str, Recipient] = {}
     for recipient in recipients:
+        try:
+            validate_email(recipient.email)
+        except ValidationError:
+            # A broken address must not block the step that announces it.
+            logger.warning("Skipping invalid recipient address %r", recipient.email)
+            continue
         if recipient.email not in seen:
             seen[recipient.email] = recipient
     return list(seen.values())

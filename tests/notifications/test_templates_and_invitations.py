@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
+from grants.models import ApplicationState
 from notifications import outbox
 from notifications.models import Kind, Message, MessageTemplate
 from notifications.services import notify_invitation
-from tests.factories import UserFactory
+from tests.factories import UserFactory, advance, draft
 
 pytestmark = pytest.mark.django_db
 ADD_URL = "/admin/notifications/messagetemplate/add/"
@@ -77,3 +78,29 @@ def test_a_template_with_a_syntax_error_is_refused(admin_client):
     assert response.status_code == 200
     assert "Fehler in der Vorlage" in response.content.decode()
     assert not MessageTemplate.objects.exists()
+
+
+def test_a_staff_text_that_fails_while_rendering_falls_back_to_the_shipped_one(world):
+    MessageTemplate.objects.create(
+        kind=Kind.RECEIPT,
+        language="de",
+        subject="Antrag {{ file_number }}",
+        body="{% include 'gibt-es-nicht.txt' %}",
+    )
+
+    app = advance(draft(world), world, ApplicationState.SUBMITTED)
+
+    message = Message.objects.get(kind=Kind.RECEIPT, to=world.owner.email)
+    assert message.subject == f"Eingangsbestätigung: Ihr Antrag {app.file_number}"
+
+
+def test_an_invalid_contact_address_is_skipped_not_fatal(world):
+    world.applicant.contact_email = "kein-at-zeichen"
+    world.applicant.save(update_fields=["contact_email"])
+
+    advance(draft(world), world, ApplicationState.SUBMITTED)
+
+    assert set(Message.objects.values_list("to", flat=True)) == {
+        world.owner.email,
+        world.colleague.email,
+    }
