@@ -190,8 +190,9 @@ if not ANYMAIL["WEBHOOK_SECRET"]:
 # Background work: django-tasks with its database backend, so the queue is a table and a
 # worker is just `manage.py db_worker` (see docs/operations.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# Outbox: how often a mail is tried and how long to wait before the first retry (doubling).
-NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
+# Outbox: how often a mail is tried and how long to wait before the first retry (doubling;
+# 10 attempts from 60 s span about 8½ hours, so an ESP outage delays mail but loses none).
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10)
 NOTIFICATIONS_RETRY_SECONDS = env_int("NOTIFICATIONS_RETRY_SECONDS", 60)
 # The daily digest for case workers goes out on the first periodic run after this hour.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
