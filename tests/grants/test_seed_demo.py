@@ -1,0 +1,187 @@
+"""seed_demo: demo data in every state, reached through the services, with a consistent budget
+ledger; a second run changes nothing.
+
+The seed runs once per class (``setUpTestData``): it walks about forty applications through
+hundreds of service calls, and every test here only reads what it produced.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from io import StringIO
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Sum
+from django.test import TestCase, override_settings
+from django.utils import timezone
+from schwifty import IBAN
+
+from applicants.models import Applicant, User
+from grants import demo
+from grants.models import (
+    Application,
+    ApplicationState,
+    Budget,
+    Call,
+    DecisionYearAmount,
+    Payout,
+    Programme,
+    RepaymentClaim,
+    StaffRole,
+    StatusChange,
+)
+
+# Demo attachments are real files; keep them out of the private media directory.
+IN_MEMORY_FILES = {
+    **settings.STORAGES,
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+}
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for app_label in ("applicants", "grants")
+        for model in apps.get_app_config(app_label).get_models()
+    }
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+# The fast hasher for the whole class: setUpTestData runs before per-test fixtures.
+@override_settings(
+    STORAGES=IN_MEMORY_FILES,
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+)
+class SeedDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.output = seed()
+
+    def test_it_creates_at_least_thirty_applications(self):
+        assert Application.objects.count() >= 30
+
+    def test_every_application_state_has_an_application(self):
+        present = set(Application.objects.values_list("state", flat=True))
+        assert set(ApplicationState.values) - present == set()
+
+    def test_every_payout_state_has_a_payout(self):
+        present = set(Payout.objects.values_list("state", flat=True))
+        assert set(Payout.State.values) - present == set()
+
+    def test_one_repayment_claim_is_open_and_one_settled_with_interest(self):
+        assert RepaymentClaim.objects.filter(state=RepaymentClaim.State.OPEN).exists()
+        settled = RepaymentClaim.objects.filter(state=RepaymentClaim.State.SETTLED)
+        assert settled.exists()
+        assert all(claim.interest > 0 and claim.repaid_on for claim in settled)
+
+    def test_budgets_of_2023_and_2024_are_the_real_figures(self):
+        def budget(code: str, year: int, area: str | None = None) -> Budget:
+            return Budget.objects.get(
+                programme__code=code, fiscal_year=year, funding_area__code=area
+            )
+
+        for year in (2023, 2024):
+            gross, small = budget("WIR2", year, "2"), budget("WIR2", year, "3")
+            assert (gross.amount, small.amount) == (Decimal("200000.00"), Decimal("50000.00"))
+            assert not gross.is_example and not small.is_example
+        assert budget("RFVT", 2023).amount == Decimal("150000.00")
+        assert budget("RFVT", 2024).amount == Decimal("200000.00")
+        assert "(verify)" in budget("RFVT", 2023).note
+        assert "(verify)" in budget("RFVT", 2024).note
+        for year in (2025, 2026, 2027):
+            assert budget("WIR2", year, "2").is_example
+            assert budget("RFVT", year).is_example
+            assert budget("RFVT", year).amount == Decimal("200000.00")
+
+    def test_committed_equals_the_ledger_and_never_exceeds_the_budget(self):
+        for budget in Budget.objects.annotate(ledger=Sum("entries__amount")):
+            assert budget.committed == (budget.ledger or Decimal("0.00")), budget
+            assert Decimal("0.00") <= budget.committed <= budget.amount, budget
+        assert Budget.objects.filter(committed__gt=0).count() >= 10
+
+    def test_applications_past_the_draft_have_a_file_number_and_a_history(self):
+        submitted = Application.objects.exclude(state=ApplicationState.DRAFT)
+        for application in submitted:
+            assert application.file_number, application
+            assert application.status_changes.exists(), application
+        assert not StatusChange.objects.filter(application__state=ApplicationState.DRAFT).exists()
+
+    def test_the_history_lies_in_the_past_and_file_numbers_follow_the_calendar(self):
+        assert not StatusChange.objects.filter(created_at__gt=timezone.now()).exists()
+        for application in Application.objects.exclude(file_number=None):
+            submitted = timezone.localtime(application.submitted_at)
+            assert application.file_number.split("-")[1] == str(submitted.year)
+        assert StatusChange.objects.filter(created_at__year=2023).exists()
+
+    def test_payouts_never_exceed_the_approved_grant(self):
+        for application in Application.objects.exclude(approved_amount=None):
+            assert application.paid_or_pending_amount <= application.approved_amount
+
+    def test_multi_year_projects_of_the_regionsfonds_are_split_over_fiscal_years(self):
+        split = DecisionYearAmount.objects.filter(
+            decision__application__programme__code="RFVT", decision__status="confirmed"
+        )
+        decisions = split.values("decision").annotate(years=Count("id")).filter(years__gte=2)
+        assert decisions.count() >= 3
+
+    def test_each_programme_has_open_calls_on_each_decision_track(self):
+        now = timezone.now()
+        open_calls = Call.objects.filter(opens_at__lte=now, deadline__gte=now)
+        assert open_calls.filter(programme__code="WIR2", funding_area__code="2").exists()
+        assert open_calls.filter(programme__code="WIR2", funding_area__code="3").exists()
+        for track in (Call.DecisionTrack.ADMINISTRATION, Call.DecisionTrack.COMMITTEE):
+            assert open_calls.filter(programme__code="RFVT", decision_track=track).exists()
+        upcoming = Call.objects.get(title__startswith=f"Regionsfonds {now.year + 1}")
+        assert (upcoming.opens_at.month, upcoming.deadline.month) == (4, 5)
+
+    def test_the_demo_clock_is_put_back(self):
+        real_now = dt.datetime.now(dt.UTC)
+        assert abs(timezone.now() - real_now) < dt.timedelta(minutes=1)
+
+    def test_every_demo_login_works_with_the_published_password(self):
+        for email, _role in demo.demo_logins():
+            assert User.objects.get(email=email).check_password(demo.DEMO_PASSWORD), email
+        assert User.objects.get(email=demo.ADMIN_EMAIL).is_superuser
+
+    def test_each_programme_has_two_case_workers_and_finance(self):
+        for programme in Programme.objects.all():
+            roles = StaffRole.objects.filter(programme=programme)
+            assert roles.filter(role=StaffRole.Role.CASE_WORKER).count() == 2
+            assert roles.filter(role=StaffRole.Role.FINANCE).count() == 1
+
+    def test_applicants_have_valid_ibans_and_an_owner(self):
+        applicants = Applicant.objects.all()
+        assert applicants.count() == 4
+        for applicant in applicants:
+            IBAN(applicant.iban)
+            assert applicant.memberships.filter(role="owner").exists()
+
+    def test_it_prints_counts_per_state_and_the_logins(self):
+        assert "Verwendungsnachweis: Nachforderung" in self.output
+        assert demo.DEMO_PASSWORD in self.output
+        assert "sachbearbeitung1@region-hannover.example" in self.output
+
+    def test_a_second_run_changes_nothing(self):
+        counts = row_counts()
+        budgets = list(Budget.objects.order_by("pk").values_list("pk", "amount", "committed"))
+        states = dict(Application.objects.values_list("pk", "state"))
+
+        output = seed()
+
+        assert row_counts() == counts
+        assert list(Budget.objects.order_by("pk").values_list("pk", "amount", "committed")) == (
+            budgets
+        )
+        assert dict(Application.objects.values_list("pk", "state")) == states
+        assert "0 Anträge angelegt" in output
+
+    def test_it_refuses_to_run_in_production(self):
+        with self.settings(PRODUCTION=True), self.assertRaises(CommandError):
+            call_command("seed_demo", stdout=StringIO())
