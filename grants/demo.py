@@ -44,7 +44,6 @@ from schwifty import IBAN
 
 from applicants.models import Applicant, ApplicantKind, Membership, User
 from grants import services
-from grants.errors import NotPermitted, RuleViolated
 from grants.models import (
     ZERO,
     Application,
@@ -478,7 +477,6 @@ class Cast:
     owners: dict[str, User]
     case_workers: dict[str, tuple[User, User]]
     finance: User
-    workarounds: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -549,8 +547,7 @@ class Story:
     def draft(self, on: dt.date, *, attach: bool = True) -> Story:
         def run(story: Story, cast: Cast) -> None:
             owner = story.owner(cast)
-            app = create_draft(
-                cast,
+            app = services.application_create(
                 actor=owner,
                 applicant=cast.applicants[story.applicant],
                 call=cast.calls[story.call],
@@ -930,43 +927,6 @@ class Story:
                 application=s.app(), actor=s.case_worker(c), note="Vorgang abgeschlossen."
             ),
         )
-
-
-# services.application_create calls ``application.full_clean()``; clean_fields() assigns every
-# field again, and django-fsm refuses that for the protected ``state`` field, so the service
-# raises AttributeError for every new application (reported; fix in the service:
-# ``full_clean(exclude=["state"])``). Until then the demo creates the draft with the service's
-# own checks, and the command prints a warning. Once the service is fixed this path is unused.
-APPLICATION_CREATE_BUG = "Direct state modification is not allowed"
-
-
-def create_draft(
-    cast: Cast, *, actor: User, applicant: Applicant, call: Call, title: str
-) -> Application:
-    try:
-        return services.application_create(actor=actor, applicant=applicant, call=call, title=title)
-    except AttributeError as exc:
-        if APPLICATION_CREATE_BUG not in str(exc):
-            raise
-    cast.workarounds.add(
-        "services.application_create scheitert an full_clean() auf dem geschützten Feld "
-        "„state“ (grants/services.py); Entwürfe wurden mit denselben Prüfungen direkt angelegt."
-    )
-    if not Membership.objects.filter(user=actor, applicant=applicant).exists():
-        raise NotPermitted("Sie handeln nicht für diese Antragsteller*in.")
-    if not call.is_open():
-        raise RuleViolated("Der Förderaufruf ist nicht geöffnet.")
-    application = Application(
-        programme=call.programme,
-        call=call,
-        funding_area=call.funding_area,
-        applicant=applicant,
-        created_by=actor,
-        title=title.strip(),
-    )
-    application.full_clean(exclude=["state"])
-    application.save()
-    return application
 
 
 def _certify(story: Story, cast: Cast, number: int) -> None:
@@ -2852,7 +2812,6 @@ class SeedResult:
     created: int = 0
     skipped: int = 0
     rows_created: Counter = field(default_factory=Counter)
-    workarounds: set[str] = field(default_factory=set)
 
 
 def _get_or_create(
@@ -3093,7 +3052,6 @@ def seed() -> SeedResult:
         if state != story.expect:
             raise AssertionError(f"„{story.title}“ endet in {state}, erwartet {story.expect}")
     result.created = len(pending)
-    result.workarounds = cast.workarounds
     return result
 
 

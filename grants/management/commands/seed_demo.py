@@ -37,8 +37,6 @@ class Command(BaseCommand):
                 f"Demo-Daten: {result.created} Anträge angelegt, {result.skipped} schon vorhanden."
             )
         )
-        for note in sorted(result.workarounds):
-            self.stderr.write(self.style.WARNING(f"Hinweis: {note}"))
         if result.rows_created:
             created = ", ".join(f"{name} {n}" for name, n in sorted(result.rows_created.items()))
             write(f"Neu angelegte Stammdaten: {created}")
