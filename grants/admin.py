@@ -270,3 +270,50 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- case work: configuration staff maintain per programme -----------------------------------
+
+from grants.models import (  # noqa: E402
+    AssessmentCriterion,
+    BaseRate,
+    ChecklistItem,
+    Committee,
+    CommitteeMember,
+    LetterTemplate,
+)
+
+
+class CommitteeMemberInline(admin.TabularInline):
+    model = CommitteeMember
+    extra = 1
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "is_active"]
+    list_filter = ["programme"]
+    inlines = [CommitteeMemberInline]
+
+
+@admin.register(ChecklistItem, AssessmentCriterion)
+class ProgrammeListAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "position"]
+    list_filter = ["programme"]
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    list_display = ["programme", "kind", "language", "updated_at", "updated_by"]
+    list_filter = ["programme", "kind", "language"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+
+@admin.register(BaseRate)
+class BaseRateAdmin(admin.ModelAdmin):
+    """New rates are added each January and July; existing ones stay as they were."""
+
+    list_display = ["valid_from", "rate_percent", "source"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
