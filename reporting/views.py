@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from grants import services as grant_services
@@ -126,8 +127,10 @@ def payouts_export(request: HttpRequest) -> HttpResponse:
         return redirect("reporting:payouts")
     messages.success(
         request,
-        _(
-            "Stapel %(ref)s mit %(n)s Auszahlungen erstellt; die Auszahlungen sind als an die Kasse übergeben markiert."
+        ngettext(
+            "Stapel %(ref)s mit %(n)s Auszahlung erstellt; sie ist als an die Kasse übergeben markiert.",
+            "Stapel %(ref)s mit %(n)s Auszahlungen erstellt; sie sind als an die Kasse übergeben markiert.",
+            batch.row_count,
         )
         % {"ref": batch.reference, "n": batch.row_count},
     )
@@ -225,7 +228,15 @@ def batch_mark_paid(request: HttpRequest, batch_id: int) -> HttpResponse:
     except ActionRefused as exc:
         messages.error(request, str(exc))
         return redirect("reporting:batch", batch_id=batch.pk)
-    messages.success(request, _("%(n)s Auszahlungen als ausgezahlt markiert.") % {"n": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s Auszahlung als ausgezahlt markiert.",
+            "%(n)s Auszahlungen als ausgezahlt markiert.",
+            count,
+        )
+        % {"n": count},
+    )
     return redirect("reporting:batch", batch_id=batch.pk)
 
 
