@@ -106,6 +106,30 @@ def _field_values(obj: models.Model) -> dict[str, Any]:
     }
 
 
+def apply(obj: models.Model, name: str, *, actor: Any, **kwargs: Any) -> str:
+    """Checks and fires transition ``name`` and saves ``obj``, without recording it; returns
+    the source state. For services that must change more before the step is announced; they
+    call :func:`record` themselves. Must run inside ``transaction.atomic()``."""
+    check(obj, name, actor)
+    source = obj.state
+    before = _field_values(obj)
+    getattr(obj, name)(**kwargs)
+    # Only what the transition changed is written (the state always, for the optimistic lock):
+    # a stale copy must not overwrite what others changed meanwhile, e.g. an assignment.
+    after = _field_values(obj)
+    changed = [field for field, value in after.items() if before[field] != value]
+    try:
+        obj.save(update_fields=sorted({"state", *changed}))
+    except ConcurrentTransition as exc:
+        raise ChangedMeanwhile(
+            _(
+                "Der Vorgang wurde in der Zwischenzeit von jemand anderem geändert. "
+                "Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
+            )
+        ) from exc
+    return source
+
+
 def fire(
     obj: models.Model,
     name: str,
@@ -116,27 +140,10 @@ def fire(
     announce: bool = True,
     **kwargs: Any,
 ) -> StatusChange:
-    """Fires transition ``name`` on ``obj`` for ``actor`` (``None``: the system) and saves.
-
-    Must run inside ``transaction.atomic()``; raises before changing anything when refused.
-    """
-    check(obj, name, actor)
-    source = obj.state
-    before = _field_values(obj)
-    getattr(obj, name)(**kwargs)
-    # Only what the transition changed is written (the state always, for the optimistic lock):
-    # a stale copy must not overwrite what others changed meanwhile, e.g. an assignment.
-    after = _field_values(obj)
-    changed = [name for name, value in after.items() if before[name] != value]
-    try:
-        obj.save(update_fields=sorted({"state", *changed}))
-    except ConcurrentTransition as exc:
-        raise ChangedMeanwhile(
-            _(
-                "Der Vorgang wurde in der Zwischenzeit von jemand anderem geändert. "
-                "Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
-            )
-        ) from exc
+    """Fires transition ``name`` on ``obj`` for ``actor`` (``None``: the system), saves, and
+    records the step. Must run inside ``transaction.atomic()``; raises before changing
+    anything when refused."""
+    source = apply(obj, name, actor=actor, **kwargs)
     return record(
         obj,
         transition=name,

@@ -22,7 +22,7 @@ from grants import budget
 from grants.calculations import justified_grant
 from grants.errors import ActionRefused, NotPermitted, RuleViolated
 from grants.formatting import eur
-from grants.lifecycle import check, fire, record
+from grants.lifecycle import apply, check, fire, record
 from grants.models import (
     APPLICANT,
     CASE_WORKER,
@@ -358,31 +358,31 @@ def application_confirm_decision(
     if decision is None:
         raise RuleViolated(_("Es liegt kein Entscheidungsvorschlag vor."))
     if decision.outcome == Decision.Outcome.APPROVE:
+        name, data = "approve", {"decision_id": decision.pk, "amount": decision.amount}
         appeal_deadline = add_months(
             timezone.localdate(), application.programme.appeal_period_months
         )
-        fire(
-            application,
-            "approve",
-            actor=actor,
-            reason=note.strip(),
-            data={"decision_id": decision.pk, "amount": decision.amount},
-            decision=decision,
-            appeal_deadline=appeal_deadline,
+        source = apply(
+            application, name, actor=actor, decision=decision, appeal_deadline=appeal_deadline
         )
         budget.commit(application=application, decision=decision, actor=actor)
     else:
-        fire(
-            application,
-            "reject",
-            actor=actor,
-            reason=decision.reasons,
-            data={"decision_id": decision.pk},
-        )
+        name, data = "reject", {"decision_id": decision.pk}
+        source = apply(application, name, actor=actor)
     decision.status = Decision.Status.CONFIRMED
     decision.confirmed_by = actor
     decision.confirmed_at = timezone.now()
     decision.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    # Announced last, so that subscribers (mail, the letter) see the confirmed decision.
+    record(
+        application,
+        transition=name,
+        source=source,
+        target=application.state,
+        actor=actor,
+        reason=note.strip() if name == "approve" else decision.reasons,
+        data=data,
+    )
     return decision
 
 
