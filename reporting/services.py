@@ -133,12 +133,13 @@ def payout_orders_export(
     )
     if not claimed:
         raise RuleViolated(_("Es liegen keine angeordneten Auszahlungen zum Export vor."))
-    # ``exported_at = now`` marks what this transaction claimed; the partial unique index on
-    # first exports would refuse a payout that somehow got here twice.
+    # ``exported_at = now`` marks what this transaction claimed (the scope need not be
+    # repeated, which keeps the plan simple); the partial unique index on first exports would
+    # refuse a payout that somehow got here twice.
     items = _insert_select(
         ExportBatchItem,
         {"batch": Value(batch.pk), "payout": F("pk"), "first_export": Value(True)},
-        in_scope.filter(state=Payout.State.EXPORTED, exported_at=now),
+        Payout.objects.filter(state=Payout.State.EXPORTED, exported_at=now),
     )
     if items != claimed:
         raise ChangedMeanwhile(
@@ -184,6 +185,7 @@ def payout_orders_export(
     )
     batch.programmes.set(
         Application.objects.filter(payouts__export_items__batch=batch)
+        .order_by()  # the default ordering would enter the DISTINCT
         .values_list("programme_id", flat=True)
         .distinct()
     )

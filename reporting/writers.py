@@ -95,12 +95,18 @@ Progress = Callable[[int], None]
 PROGRESS_EVERY = 1000
 
 
-def _counted(rows: Iterable[Sequence[Any]], progress: Progress | None, done: list[int]):
-    """Passes rows through and reports every PROGRESS_EVERY rows how many were written."""
+def _counted(
+    rows: Iterable[Sequence[Any]], progress: Progress | None, done: list[int]
+) -> Iterable[Sequence[Any]]:
+    """The rows, reporting every PROGRESS_EVERY rows how many were written (if asked)."""
+    return rows if progress is None else _counting(rows, progress, done)
+
+
+def _counting(rows: Iterable[Sequence[Any]], progress: Progress, done: list[int]):
     for row in rows:
         yield row
         done[0] += 1
-        if progress is not None and done[0] % PROGRESS_EVERY == 0:
+        if done[0] % PROGRESS_EVERY == 0:
             progress(done[0])
 
 
