@@ -228,7 +228,9 @@ def _budget_columns(first: str, with_amount: bool) -> list[Column]:
 
 def _budget_rows(lines: Sequence[selectors.BudgetLine], with_amount: bool) -> Iterator[tuple]:
     for line in lines:
-        row: list[Any] = [line.fiscal_year, line.programme_code, line.programme_name, line.label]
+        # A programme without Förderbereiche has one budget per year: "gesamt".
+        label = line.label or _("gesamt")
+        row: list[Any] = [line.fiscal_year, line.programme_code, line.programme_name, label]
         if with_amount:
             row.append(line.amount)
         row += [line.committed, line.paid, line.repaid]
