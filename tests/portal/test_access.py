@@ -85,9 +85,7 @@ def test_a_submitted_application_cannot_be_edited_through_the_steps(client, worl
     application = _application(world, S.SUBMITTED)
     client.force_login(world.owner)
 
-    response = client.post(
-        reverse("portal:project", args=[application.pk]), {"title": "Geändert"}
-    )
+    response = client.post(reverse("portal:project", args=[application.pk]), {"title": "Geändert"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:detail", args=[application.pk])

@@ -37,9 +37,7 @@ def test_request_for_items_is_shown_answered_and_resubmitted(client, world, app)
     assert due.strftime("%d.%m.%Y") in page
     assert "Bitte Unterlagen nachreichen" in page
 
-    response = client.post(
-        reverse("portal:check", args=[app.pk]), {"note": "Satzung hochgeladen"}
-    )
+    response = client.post(reverse("portal:check", args=[app.pk]), {"note": "Satzung hochgeladen"})
 
     app.refresh_from_db()
     assert app.state == S.SUBMITTED
