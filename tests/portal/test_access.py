@@ -131,3 +131,16 @@ def test_wrong_method_is_405(client, world):
     client.force_login(world.owner)
 
     assert client.get(reverse("portal:waive", args=[application.pk])).status_code == 405
+
+
+def test_portal_speaks_english_when_asked(client, world, settings):
+    client.force_login(world.owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    dashboard = client.get(reverse("portal:dashboard")).content.decode()
+    programmes = client.get(reverse("portal:programmes")).content.decode()
+
+    assert "My applications" in dashboard
+    assert "Apply now" in dashboard
+    assert "The rules in brief" in programmes
+    assert "Leichte Sprache" in programmes  # the Leichte Sprache link stays German
