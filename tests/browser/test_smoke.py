@@ -94,7 +94,11 @@ def test_user_logs_in_and_out(page: Page, live_server, axe_check, failed_respons
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
 
-    expect(page).to_have_url(live_server.url + "/")
+    # The header of every page names the logged-in account.
+    expect(page.get_by_text("Angemeldet als kim@verein.example", exact=True)).to_be_visible()
+    assert "/anmelden/" not in page.url
+    axe_check(page)
+    page.goto(live_server.url + "/")
     expect(page.get_by_text("Sie sind angemeldet als kim@verein.example.")).to_be_visible()
     axe_check(page)
     screenshot(page, "angemeldet")
