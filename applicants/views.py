@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -110,7 +111,9 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     messages.success(
         request, _("Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.")
     )
-    return _with_language(redirect(f"{reverse('login')}?email={user.email}"), user.language)
+    # The first login leads straight on to the profile, the next thing a new applicant needs.
+    target = f"{reverse('login')}?{urlencode({'email': user.email, 'next': reverse('applicants:applicant_create')})}"
+    return _with_language(redirect(target), user.language)
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,9 +164,11 @@ class LoginView(auth_views.LoginView):
         return _with_language(response, form.get_user().language)
 
     def get_default_redirect_url(self):
-        if self.request.user.is_staff:
-            return reverse("home")
-        return reverse("portal:dashboard")
+        # People acting for an applicant start on their applications; everyone else on the
+        # start page (staff have their own areas).
+        if selectors.applicants_for_user(self.request.user).exists():
+            return reverse("portal:dashboard")
+        return reverse("home")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

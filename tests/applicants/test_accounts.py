@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from applicants.models import User
+from applicants.models import Membership, User
 
 PASSWORD = "ein-langes-Test-Passwort-2026"
 
@@ -52,6 +52,7 @@ def test_confirmation_link_activates_once(client, db, django_capture_on_commit_c
     response = client.get(link)
 
     assert response.status_code == 302
+    assert "next=%2Fprofil%2Fneu%2F" in response["Location"]
     assert User.objects.get(email="ayse@verein.example").is_active
     assert client.get(link).status_code == 400
     assert client.login(email="ayse@verein.example", password=PASSWORD)
@@ -109,8 +110,9 @@ def test_registration_is_rate_limited(client, db):
     assert not User.objects.filter(email="sechs@example.org").exists()
 
 
-def test_login_uses_the_account_language(client, db):
-    User.objects.create_user(email="sam@example.org", password=PASSWORD, language="en")
+def test_login_uses_the_account_language(client, world):
+    sam = User.objects.create_user(email="sam@example.org", password=PASSWORD, language="en")
+    Membership.objects.create(user=sam, applicant=world.applicant)
 
     response = client.post(reverse("login"), {"username": "sam@example.org", "password": PASSWORD})
 

@@ -101,11 +101,10 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
     expect(page.get_by_role("status").first).to_contain_text("Ihre E-Mail-Adresse ist bestätigt")
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Anträge")
-    axe_check(page)
 
-    # --- profile ----------------------------------------------------------------------------
-    page.get_by_role("link", name="Profil anlegen").click()
+    # --- profile: the first login leads straight to it ----------------------------------------
+    expect(page.get_by_role("heading", level=1)).to_have_text("Profil anlegen")
+    axe_check(page)
     page.get_by_label("Art").select_option(label="Verein")
     page.get_by_label("Name", exact=True).fill("Nachbarschaft Linden e. V.")
     page.get_by_label("Straße und Hausnummer").fill("Limmerstraße 1")
