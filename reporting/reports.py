@@ -126,7 +126,8 @@ def payout_order_rows(batch: ExportBatch) -> Iterator[tuple]:
         )
         .values_list(*PAYOUT_ORDER_FIELDS)
     )
-    localdate = timezone.localdate
+    # Looked up once: timezone.localdate() asks a context-local for the zone on every call.
+    zone = timezone.get_current_timezone()
     for (
         year,
         teilhaushalt,
@@ -176,9 +177,9 @@ def payout_order_rows(batch: ExportBatch) -> Iterator[tuple]:
             kassenzeichen,
             kinds.get(kind, kind),
             person(c_first, c_last, c_email),
-            localdate(c_at) if c_at else None,
+            c_at.astimezone(zone).date() if c_at else None,
             person(o_first, o_last, o_email),
-            localdate(o_at) if o_at else None,
+            o_at.astimezone(zone).date() if o_at else None,
         )
 
 
