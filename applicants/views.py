@@ -59,7 +59,8 @@ def _too_many(request: HttpRequest, template: str, context: dict) -> HttpRespons
 
 
 def _with_language(response: HttpResponse, language: str) -> HttpResponse:
-    translation.activate(language)
+    # Only the cookie: the next request is served in this language by LocaleMiddleware, and
+    # the thread's active language is left alone.
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response
 
