@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applicants.models import Membership
 from grants.errors import RuleViolated
 from grants.formatting import eur
 from grants.models import (
@@ -29,7 +30,6 @@ from grants.models import (
     LetterKind,
     LetterTemplate,
     Meeting,
-    Membership,
 )
 
 # Variables a template may use; shown to staff next to the editor.

@@ -1,0 +1,124 @@
+"""The audit trail (one append-only record per step of every lifecycle) and domain events."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants.models.lifecycles import Application, Payout, RepaymentClaim
+
+if TYPE_CHECKING:
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit trail and domain events
+# ---------------------------------------------------------------------------------------------
+
+
+class AppendOnly(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("Dieser Eintrag ist unveränderlich."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Dieser Eintrag ist unveränderlich."))
+
+
+class StatusChange(AppendOnly):
+    """One transition of one lifecycle: who, when, from, to, why. Never changed."""
+
+    class Lifecycle(models.TextChoices):
+        APPLICATION = "application", _("Antrag")
+        PAYOUT = "payout", _("Auszahlung")
+        REPAYMENT_CLAIM = "repayment_claim", _("Rückforderung")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="status_changes"
+    )
+    payout = models.ForeignKey(
+        Payout, on_delete=models.PROTECT, null=True, blank=True, related_name="status_changes"
+    )
+    repayment_claim = models.ForeignKey(
+        RepaymentClaim,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    lifecycle = models.CharField(_("Vorgang"), max_length=20, choices=Lifecycle.choices)
+    transition = models.CharField(_("Schritt"), max_length=50)
+    source_state = models.CharField(_("von"), max_length=30)
+    target_state = models.CharField(_("nach"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("durch"),
+        help_text=_("leer = System"),
+    )
+    created_at = models.DateTimeField(_("am"), default=timezone.now, db_index=True)
+    reason = models.TextField(_("Begründung"), blank=True)
+    data = models.JSONField(_("Daten"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("Statuswechsel")
+        verbose_name_plural = _("Statuswechsel (Protokoll)")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(lifecycle="application")
+                    & Q(payout__isnull=True)
+                    & Q(repayment_claim__isnull=True)
+                )
+                | (Q(lifecycle="payout") & Q(payout__isnull=False))
+                | (Q(lifecycle="repayment_claim") & Q(repayment_claim__isnull=False)),
+                name="status_change_lifecycle_matches_object",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.transition}: {self.source_state} → {self.target_state}"
+
+
+class DomainEvent(AppendOnly):
+    """Something happened that others (mail, statistics) react to, written in the same
+    transaction as the change itself so that a rolled-back change announces nothing."""
+
+    name = models.CharField(max_length=60, db_index=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    status_change = models.OneToOneField(
+        StatusChange, on_delete=models.PROTECT, null=True, blank=True, related_name="event"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payload = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    announce = models.BooleanField(
+        default=True, help_text=_("Nein bei Korrekturen, die nicht mitgeteilt werden sollen.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Ereignis")
+        verbose_name_plural = _("Ereignisse")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
