@@ -307,3 +307,12 @@ def test_queue_has_a_fixed_number_of_queries_at_10000_applications(
         with django_assert_max_num_queries(20):
             response = client.get(url)
         assert response.status_code == 200
+
+
+def test_file_lists_the_mails_sent_about_the_application(client, world):
+    app = advance(draft(world), world, ApplicationState.SUBMITTED)
+    client.force_login(world.case_worker)
+    page = client.get(file_url(app)).content.decode()
+    assert "E-Mails zu diesem Antrag" in page
+    assert app.file_number in page
+    assert world.owner.email in page
