@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import World, build_world
 
@@ -32,3 +34,11 @@ def _fresh_rate_limits():
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _german_afterwards():
+    # LocaleMiddleware activates the language of a request in the test's thread and leaves it
+    # there; a test that asks for English must not leave later tests speaking English.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
