@@ -3,7 +3,7 @@ forty applications in every state of the procedure (``python manage.py seed_demo
 
 How the history is made
 -----------------------
-Every application is walked through the services of ``grants/services.py`` by the persona who
+Every application is walked through the services of ``grants/services/`` by the persona who
 would take the step, so status changes, decisions, budget bookings and payouts are exactly what
 the portal itself writes. Many steps lie in the past, and the services judge dates against
 today: a call must be open, a project may not have started when it is submitted, a funding

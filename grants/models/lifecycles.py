@@ -1,6 +1,6 @@
 """The three lifecycles: applications (with their plans, attachments, votes and decisions),
 payouts and repayment claims. Rules live here as django-fsm transitions with their permissions
-and conditions; work across several models lives in ``grants/services.py``."""
+and conditions; work across several models lives in ``grants/services/``."""
 
 from __future__ import annotations
 

@@ -129,7 +129,10 @@ def test_intro_names_constraints_that_exist(generated: str):
 
 def test_creation_steps_match_what_the_services_record():
     """The note lists the steps services record outside django-fsm (``record(...)``)."""
-    source = Path(settings.BASE_DIR, "grants", "services.py").read_text(encoding="utf-8")
+    source = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in sorted(Path(settings.BASE_DIR, "grants", "services").glob("*.py"))
+    )
     recorded = {
         keyword.value.value
         for node in ast.walk(ast.parse(source))

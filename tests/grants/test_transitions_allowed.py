@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from grants import services
 from grants.errors import RuleViolated
-from grants.models import Application, ApplicationState, Payout, RepaymentClaim
+from grants.models import ApplicationState, Payout, RepaymentClaim
 from tests.factories import advance, draft, pay
 
 S = ApplicationState

@@ -40,7 +40,7 @@ DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "docs" / "lifecycle.md"
 @dataclass(frozen=True)
 class CreationStep:
     """A step of a service that creates the object and records it like a transition
-    (``record(..., source="")`` in grants/services.py); not a django-fsm transition."""
+    (``record(..., source="")`` in grants/services/); not a django-fsm transition."""
 
     name: str
     target: str
@@ -117,7 +117,7 @@ sources to `docs/lifecycle-*.dot`.
 
 Three objects have a lifecycle: the application (Antrag), the payout (Auszahlung) and the
 repayment claim (Rückforderung). Every step is a django-fsm transition on the model. The services
-in `grants/services.py` fire them through `grants/lifecycle.py`, which checks who acts and the
+in `grants/services/` fire them through `grants/lifecycle.py`, which checks who acts and the
 conditions, saves the object, and writes the status-change record (Statuswechsel) and the domain
 event in the same database transaction. A refused step says why: the German texts in the
 "Conditions" columns are the messages users see, and "Who" lists the permission descriptions.
@@ -126,7 +126,7 @@ event in the same database transaction. A refused step says why: the German text
 organisation of the application. *Sachbearbeitung* is a case worker assigned to the application's
 programme through a `StaffRole` with the role "case_worker"; *Finanzbuchhaltung* is staff with the
 role "finance" for that programme. *System (Fristenlauf)* is the scheduled deadline job
-(`run_deadlines` in `grants/services.py`): it acts without a user, and these steps refuse any
+(`run_deadlines` in `grants/services/applications.py`): it acts without a user, and these steps refuse any
 acting person.
 
 **Four-eyes rules (Vier-Augen-Prinzip).** A decision is proposed by one case worker
