@@ -6,7 +6,7 @@ with REQUIRE_BROWSER=1 (as in CI), they fail: a CI run must never pass by skippi
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,21 @@ CHROMIUM_MISSING = f"Chromium not installed at {CHROMIUM}: apt-get install chrom
 AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in German, the site's default language.
+
+    LocaleMiddleware activates the request's language in the test thread and never resets
+    it, so a test that fetched an English page would leave the next tests in English.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.hookimpl(tryfirst=True)
