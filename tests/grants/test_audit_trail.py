@@ -1,8 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
-from grants.models import ApplicationState, DomainEvent, StatusChange
+from grants.models import ApplicationState, BudgetEntry, DomainEvent, StatusChange
 from tests.factories import advance, draft
 
 S = ApplicationState
@@ -46,3 +47,16 @@ def test_status_change_must_name_the_object_of_its_lifecycle(world):
         StatusChange.objects.create(
             application=app, lifecycle="payout", transition="x", source_state="a", target_state="b"
         )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the database trigger exists on PostgreSQL only"
+)
+@pytest.mark.parametrize("model", [StatusChange, DomainEvent, BudgetEntry])
+def test_database_refuses_to_rewrite_the_records(world, model):
+    advance(draft(world), world, S.APPROVED)
+    assert model.objects.exists()
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        model.objects.all().update(created_at=timezone.now())
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        model.objects.all()._raw_delete(model.objects.db)
