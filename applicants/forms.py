@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Applicant, ApplicantKind, StandardDocument, User
+from applicants.services import PROFILE_FIELDS
 from applicants.uploads import accepted_formats, check_upload
 from applicants.validators import normalise_iban
 from config.forms import KernFormMixin
@@ -109,26 +110,7 @@ class ApplicantForm(KernFormMixin, forms.ModelForm):
 
     class Meta:
         model = Applicant
-        fields = [
-            "kind",
-            "name",
-            "legal_form",
-            "register_court",
-            "register_number",
-            "tax_exemption_office",
-            "tax_exemption_date",
-            "street",
-            "postal_code",
-            "city",
-            "email",
-            "phone",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "account_holder",
-            "iban",
-            "bic",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {"tax_exemption_date": DateInput(), "kind": forms.Select}
         help_texts = {
             "name": _("Bei Einzelpersonen: Vor- und Nachname."),
