@@ -16,12 +16,20 @@ from django_fsm import ConcurrentTransition, Transition
 
 from grants import events
 from grants.errors import ChangedMeanwhile, NotPermitted, RuleViolated
-from grants.models import Application, DomainEvent, Payout, RepaymentClaim, StatusChange
+from grants.models import (
+    Application,
+    ChangeRequest,
+    DomainEvent,
+    Payout,
+    RepaymentClaim,
+    StatusChange,
+)
 
 LIFECYCLES: dict[type[models.Model], str] = {
     Application: StatusChange.Lifecycle.APPLICATION,
     Payout: StatusChange.Lifecycle.PAYOUT,
     RepaymentClaim: StatusChange.Lifecycle.REPAYMENT_CLAIM,
+    ChangeRequest: StatusChange.Lifecycle.CHANGE_REQUEST,
 }
 
 
@@ -78,6 +86,7 @@ def record(
         application=application,
         payout=obj if isinstance(obj, Payout) else None,
         repayment_claim=obj if isinstance(obj, RepaymentClaim) else None,
+        change_request=obj if isinstance(obj, ChangeRequest) else None,
         lifecycle=LIFECYCLES[type(obj)],
         transition=transition,
         source_state=source,

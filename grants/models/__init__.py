@@ -3,7 +3,7 @@
 - ``base``: money and month arithmetic shared by the models;
 - ``configuration``: programmes and their rules and lists, staff roles;
 - ``budgets``: budgets and their ledger, calls, file number counters;
-- ``lifecycles``: applications, payouts and repayment claims with their django-fsm transitions;
+- ``lifecycles``: applications, payouts, repayment claims and change requests with their django-fsm transitions;
 - ``audit``: the append-only status-change records and domain events;
 - ``casework``: assignment, notes, assessment, committees, letters, proof checks, base rates.
 
@@ -73,6 +73,7 @@ from grants.models.lifecycles import (
     APPLICANT,
     APPLICANT_LABELS,
     CASE_WORKER,
+    CHANGEABLE_STATES,
     COMMITTED_STATES,
     EDITABLE_STATES,
     FINANCE,
@@ -87,6 +88,7 @@ from grants.models.lifecycles import (
     Application,
     ApplicationState,
     Attachment,
+    ChangeRequest,
     CommitteeVote,
     CostLine,
     Decision,
@@ -100,6 +102,7 @@ from grants.models.lifecycles import (
     appeal_period_over,
     applicant_eligible,
     application_payable,
+    application_still_running,
     approval_proposed,
     attachment_path,
     call_open,
@@ -127,6 +130,7 @@ __all__ = [
     "APPLICANT_LABELS",
     "CASE_WORKER",
     "CENT",
+    "CHANGEABLE_STATES",
     "COMMITTED_STATES",
     "EDITABLE_STATES",
     "FINANCE",
@@ -155,6 +159,7 @@ __all__ = [
     "Budget",
     "BudgetEntry",
     "Call",
+    "ChangeRequest",
     "ChecklistAnswer",
     "ChecklistItem",
     "Committee",
@@ -200,6 +205,7 @@ __all__ = [
     "appeal_period_over",
     "applicant_eligible",
     "application_payable",
+    "application_still_running",
     "approval_proposed",
     "attachment_path",
     "call_open",

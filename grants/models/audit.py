@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models.lifecycles import Application, Payout, RepaymentClaim
+from grants.models.lifecycles import Application, ChangeRequest, Payout, RepaymentClaim
 
 if TYPE_CHECKING:
     pass
@@ -43,6 +43,7 @@ class StatusChange(AppendOnly):
         APPLICATION = "application", _("Antrag")
         PAYOUT = "payout", _("Auszahlung")
         REPAYMENT_CLAIM = "repayment_claim", _("Rückforderung")
+        CHANGE_REQUEST = "change_request", _("Änderungsantrag")
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="status_changes"
@@ -52,6 +53,13 @@ class StatusChange(AppendOnly):
     )
     repayment_claim = models.ForeignKey(
         RepaymentClaim,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    change_request = models.ForeignKey(
+        ChangeRequest,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -84,9 +92,11 @@ class StatusChange(AppendOnly):
                     Q(lifecycle="application")
                     & Q(payout__isnull=True)
                     & Q(repayment_claim__isnull=True)
+                    & Q(change_request__isnull=True)
                 )
                 | (Q(lifecycle="payout") & Q(payout__isnull=False))
-                | (Q(lifecycle="repayment_claim") & Q(repayment_claim__isnull=False)),
+                | (Q(lifecycle="repayment_claim") & Q(repayment_claim__isnull=False))
+                | (Q(lifecycle="change_request") & Q(change_request__isnull=False)),
                 name="status_change_lifecycle_matches_object",
             )
         ]

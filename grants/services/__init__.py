@@ -4,7 +4,8 @@ A service checks who acts and what the rules say (through the lifecycle's transi
 the objects, books the budget, and writes the status-change record and the domain event that
 notifications consume. Views and commands call these; nothing else changes a lifecycle.
 
-One module per area (``applications``, ``payouts``, ``proof``, ``portal``, ``casework``);
+One module per area (``applications``, ``payouts``, ``proof``, ``portal``, ``casework``,
+``changes``);
 every service is importable from ``grants.services``."""
 
 from grants.services.applications import (
@@ -54,6 +55,10 @@ from grants.services.casework import (
     repayment_claim_record_repayment,
     repayment_interest,
     suggest_year_split,
+)
+from grants.services.changes import (
+    change_request_decide,
+    change_request_submit,
 )
 from grants.services.payouts import (
     payout_cancel,
@@ -137,6 +142,8 @@ __all__ = [
     "attachment_remove",
     "base_rates",
     "casework_step",
+    "change_request_decide",
+    "change_request_submit",
     "letter_template_save",
     "meeting_confirm_decisions",
     "meeting_create",

@@ -5,7 +5,14 @@ import pytest
 
 from grants import lifecycle
 from grants.errors import RuleViolated
-from grants.models import Application, ApplicationState, Payout, RepaymentClaim, StatusChange
+from grants.models import (
+    Application,
+    ApplicationState,
+    ChangeRequest,
+    Payout,
+    RepaymentClaim,
+    StatusChange,
+)
 from tests.factories import draft
 
 
@@ -20,6 +27,7 @@ def _transitions(model):
 APPLICATION_TRANSITIONS = _transitions(Application)
 PAYOUT_TRANSITIONS = _transitions(Payout)
 CLAIM_TRANSITIONS = _transitions(RepaymentClaim)
+CHANGE_REQUEST_TRANSITIONS = _transitions(ChangeRequest)
 
 
 def test_only_terminal_states_have_no_way_out():
@@ -81,6 +89,24 @@ def test_claim_transition_refused_outside_its_sources(world, name):
             lifecycle.fire(claim, name, actor=world.case_worker)
         claim.refresh_from_db()
         assert claim.state == state
+    assert not StatusChange.objects.exists()
+
+
+@pytest.mark.parametrize("name", list(CHANGE_REQUEST_TRANSITIONS))
+def test_change_request_transition_refused_outside_its_sources(world, name):
+    app = draft(world)
+    for state in set(ChangeRequest.State.values) - CHANGE_REQUEST_TRANSITIONS[name]:
+        change_request = ChangeRequest.objects.create(
+            application=app,
+            state=state,
+            kind=ChangeRequest.Kind.PLAN,
+            reason="x",
+            requested_by=world.owner,
+        )
+        with pytest.raises(RuleViolated, match="nicht möglich"):
+            lifecycle.fire(change_request, name, actor=world.case_worker, by=world.case_worker)
+        change_request.refresh_from_db()
+        assert change_request.state == state
     assert not StatusChange.objects.exists()
 
 

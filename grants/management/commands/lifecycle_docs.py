@@ -28,6 +28,7 @@ from grants.models import (
     APPLICANT_LABELS,
     CASE_WORKER,
     Application,
+    ChangeRequest,
     Payout,
     RepaymentClaim,
 )
@@ -101,6 +102,23 @@ LIFECYCLES = (
             ),
         ),
     ),
+    Lifecycle(
+        key="change_request",
+        title="Change request (Änderungsantrag)",
+        model=ChangeRequest,
+        creation_steps=(
+            CreationStep(
+                "request",
+                ChangeRequest.State.REQUESTED,
+                "change_request_submit",
+                APPLICANT,
+                "Änderungsantrag for a longer funding period or a changed financing plan, while "
+                "the notice is final or the project is running, one open request per "
+                "application; an approved period change fires the application's "
+                "`extend_funding_period`",
+            ),
+        ),
+    ),
 )
 
 INTRO = """\
@@ -115,8 +133,8 @@ lifecycle, run the command and commit the result; to change this text, edit
 `grants/management/commands/lifecycle_docs.py`. The same diagrams are written as Graphviz
 sources to `docs/lifecycle-*.dot`.
 
-Three objects have a lifecycle: the application (Antrag), the payout (Auszahlung) and the
-repayment claim (Rückforderung). Every step is a django-fsm transition on the model. The services
+Four objects have a lifecycle: the application (Antrag), the payout (Auszahlung), the
+repayment claim (Rückforderung) and the change request (Änderungsantrag). Every step is a django-fsm transition on the model. The services
 in `grants/services/` fire them through `grants/lifecycle.py`, which checks who acts and the
 conditions, saves the object, and writes the status-change record (Statuswechsel) and the domain
 event in the same database transaction. A refused step says why: the German texts in the

@@ -1,0 +1,193 @@
+"""Change requests (Änderungsanträge) during the project: period extension and plan change."""
+
+import datetime as dt
+
+import pytest
+
+from grants import services
+from grants.errors import ChangedMeanwhile, NotPermitted, RuleViolated
+from grants.models import (
+    Application,
+    ApplicationState,
+    ChangeRequest,
+    StatusChange,
+    add_months,
+)
+from tests.factories import advance, draft
+
+S = ApplicationState
+PERIOD, PLAN = ChangeRequest.Kind.PERIOD, ChangeRequest.Kind.PLAN
+
+
+@pytest.fixture
+def final(world) -> Application:
+    return advance(draft(world), world, to=S.FINAL)
+
+
+def _submit(app, world, **kwargs):
+    kwargs.setdefault("kind", PERIOD)
+    kwargs.setdefault("reason", "Die Räume waren drei Monate gesperrt.")
+    if kwargs["kind"] == PERIOD:
+        kwargs.setdefault("new_funding_end", app.funding_end + dt.timedelta(days=30))
+    kwargs.setdefault("actor", world.owner)
+    return services.change_request_submit(application=app, **kwargs)
+
+
+def _changes(obj) -> list[tuple[str, str, str]]:
+    return [
+        (c.transition, c.source_state, c.target_state)
+        for c in StatusChange.objects.filter(change_request=obj)
+    ]
+
+
+@pytest.mark.parametrize("who", ["outsider", "case_worker"])
+def test_only_members_of_the_applicant_may_submit(world, final, who):
+    with pytest.raises(NotPermitted):
+        _submit(final, world, actor=getattr(world, who))
+    assert not ChangeRequest.objects.exists()
+
+
+@pytest.mark.parametrize("state", [S.APPROVED, S.PROOF_DUE])
+def test_submit_refused_outside_final_and_running(world, state):
+    app = advance(draft(world), world, to=state)
+    with pytest.raises(RuleViolated, match="solange der Bescheid bestandskräftig"):
+        _submit(app, world, kind=PLAN)
+    assert not ChangeRequest.objects.exists()
+
+
+def test_new_end_must_lie_within_the_programme_limit(world, final):
+    limit = add_months(final.funding_start, world.programme.max_project_months)
+    with pytest.raises(RuleViolated, match="höchstens 12 Monate") as refused:
+        _submit(final, world, new_funding_end=limit + dt.timedelta(days=1))
+    assert limit.strftime("%d.%m.%Y") in refused.value.messages[0]
+    assert not ChangeRequest.objects.exists()
+    assert _submit(final, world, new_funding_end=limit).new_funding_end == limit
+
+
+@pytest.mark.parametrize("days", [0, -1])
+def test_new_end_must_lie_after_the_current_end(world, final, days):
+    with pytest.raises(RuleViolated, match="nach dem bisherigen Ende"):
+        _submit(final, world, new_funding_end=final.funding_end + dt.timedelta(days=days))
+    assert not ChangeRequest.objects.exists()
+    assert not StatusChange.objects.filter(lifecycle="change_request").exists()
+
+
+def test_period_needs_a_new_end_and_every_request_a_reason(world, final):
+    with pytest.raises(RuleViolated, match="neue Ende"):
+        _submit(final, world, new_funding_end=None)
+    with pytest.raises(RuleViolated, match="begründen"):
+        _submit(final, world, kind=PLAN, reason="  ")
+    assert not ChangeRequest.objects.exists()
+
+
+def test_only_one_open_request_per_application(world, final):
+    first = _submit(final, world)
+    assert first.state == ChangeRequest.State.REQUESTED
+    assert _changes(first) == [("request", "", "requested")]
+    with pytest.raises(RuleViolated, match="bereits ein offener Änderungsantrag"):
+        _submit(final, world, kind=PLAN, actor=world.colleague)
+    assert ChangeRequest.objects.count() == 1
+
+    services.change_request_decide(
+        change_request=first, actor=world.case_worker, approve=False, note="Nicht begründet."
+    )
+    assert _submit(final, world, kind=PLAN).state == ChangeRequest.State.REQUESTED
+
+
+def test_approval_extends_the_funding_period_and_the_proof_due_date(world, final):
+    old_end = final.funding_end
+    new_end = old_end + dt.timedelta(days=45)
+    request = _submit(final, world, new_funding_end=new_end)
+
+    services.change_request_decide(
+        change_request=request, actor=world.case_worker, approve=True, note="Einverstanden."
+    )
+
+    request.refresh_from_db()
+    final.refresh_from_db()
+    assert request.state == ChangeRequest.State.APPROVED
+    assert (request.decided_by, request.decision_note) == (world.case_worker, "Einverstanden.")
+    assert request.decided_at is not None
+    assert final.state == S.FINAL
+    assert final.funding_end == new_end
+    assert final.proof_due_date == add_months(new_end, world.programme.proof_of_use_months)
+    assert _changes(request) == [("request", "", "requested"), ("approve", "requested", "approved")]
+    trail = StatusChange.objects.get(application=final, transition="extend_funding_period")
+    assert trail.lifecycle == StatusChange.Lifecycle.APPLICATION
+    assert (trail.source_state, trail.target_state) == (S.FINAL, S.FINAL)
+    assert trail.reason == request.reason
+    assert trail.data["previous"] == old_end.isoformat()
+    assert trail.data["funding_end"] == new_end.isoformat()
+
+
+def test_approving_a_plan_change_only_records_the_decision(world, final):
+    before = (final.funding_end, final.proof_due_date)
+    request = _submit(final, world, kind=PLAN, reason="Honorare statt Sachkosten.")
+    assert request.new_funding_end is None
+    services.change_request_decide(change_request=request, actor=world.case_worker, approve=True)
+    final.refresh_from_db()
+    assert (final.funding_end, final.proof_due_date) == before
+    assert not StatusChange.objects.filter(transition="extend_funding_period").exists()
+    assert _changes(request)[-1] == ("approve", "requested", "approved")
+
+
+def test_rejection_needs_a_note(world, final):
+    request = _submit(final, world)
+    with pytest.raises(RuleViolated, match="Begründung"):
+        services.change_request_decide(
+            change_request=request, actor=world.case_worker, approve=False, note=" "
+        )
+    request.refresh_from_db()
+    assert request.state == ChangeRequest.State.REQUESTED
+
+    services.change_request_decide(
+        change_request=request, actor=world.case_worker, approve=False, note="Zu spät beantragt."
+    )
+    request.refresh_from_db()
+    final.refresh_from_db()
+    assert request.state == ChangeRequest.State.REJECTED
+    assert request.decision_note == "Zu spät beantragt."
+    assert final.funding_end != request.new_funding_end
+    assert _changes(request)[-1] == ("reject", "requested", "rejected")
+
+
+@pytest.mark.parametrize("approve", [True, False])
+@pytest.mark.parametrize("who", ["owner", "foreign_case_worker"])
+def test_applicant_and_other_programmes_cannot_decide(world, final, approve, who):
+    request = _submit(final, world)
+    with pytest.raises(NotPermitted):
+        services.change_request_decide(
+            change_request=request, actor=getattr(world, who), approve=approve, note="Ja."
+        )
+    request.refresh_from_db()
+    assert request.state == ChangeRequest.State.REQUESTED
+    assert _changes(request) == [("request", "", "requested")]
+
+
+def test_decision_refused_once_the_project_is_over(world):
+    app = advance(draft(world), world, to=S.RUNNING)
+    request = _submit(app, world, kind=PLAN)
+    Application.objects.filter(pk=app.pk).update(state=S.PROOF_DUE)
+    request.refresh_from_db()
+    with pytest.raises(RuleViolated, match="Änderungen sind nur möglich"):
+        services.change_request_decide(
+            change_request=request, actor=world.case_worker, approve=True
+        )
+
+
+def test_a_stale_copy_cannot_decide_again(world, final):
+    request = _submit(final, world)
+    stale = ChangeRequest.objects.get(pk=request.pk)
+    services.change_request_decide(change_request=request, actor=world.case_worker, approve=True)
+    final.refresh_from_db()
+    extended = (final.funding_end, final.proof_due_date)
+
+    with pytest.raises(ChangedMeanwhile):
+        services.change_request_decide(
+            change_request=stale, actor=world.second_case_worker, approve=False, note="Nein."
+        )
+    request.refresh_from_db()
+    final.refresh_from_db()
+    assert request.state == ChangeRequest.State.APPROVED
+    assert (final.funding_end, final.proof_due_date) == extended
+    assert len(_changes(request)) == 2
