@@ -1,0 +1,166 @@
+"""What several applicant pages show alike: the next step, the plan's figures, and the
+request the applicant has to answer now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from grants.formatting import eur
+from grants.models import Application, ApplicationState, FinancingKind, PlanSummary, RepaymentClaim
+
+S = ApplicationState
+PROOF_STATES = (S.RUNNING, S.PROOF_DUE, S.PROOF_CHANGES_REQUESTED)
+
+
+@dataclass
+class NextStep:
+    text: str
+    url: str = ""
+    due: dt.date | None = None
+    urgent: bool = False
+
+
+def next_step(application: Application) -> NextStep:
+    """The one thing the applicant should do now, or what they are waiting for."""
+    pk = application.pk
+    state = application.state
+    if state == S.DRAFT:
+        return NextStep(
+            _("Antrag vervollständigen und einreichen"),
+            reverse("portal:check", args=[pk]),
+            application.call.deadline.date(),
+        )
+    if state == S.CHANGES_REQUESTED:
+        return NextStep(
+            _("Fehlende Unterlagen nachreichen"),
+            reverse("portal:detail", args=[pk]) + "#nachforderung",
+            application.response_due_date,
+            urgent=True,
+        )
+    if state == S.APPROVED:
+        return NextStep(
+            _("Bescheid lesen und annehmen"),
+            reverse("portal:detail", args=[pk]) + "#bescheid",
+            application.appeal_deadline,
+        )
+    if (
+        state in (S.FINAL, S.RUNNING)
+        and application.approved_amount
+        and application.paid_or_pending_amount < application.approved_amount
+    ):
+        return NextStep(
+            _("Mittel abrufen, wenn Sie sie brauchen"), reverse("portal:payout", args=[pk])
+        )
+    if state in (S.RUNNING, S.PROOF_DUE, S.PROOF_CHANGES_REQUESTED) and (
+        state != S.RUNNING or application.proof_overdue()
+    ):
+        return NextStep(
+            _("Verwendungsnachweis einreichen")
+            if state != S.PROOF_CHANGES_REQUESTED
+            else _("Verwendungsnachweis ergänzen"),
+            reverse("portal:proof", args=[pk]),
+            application.response_due_date or application.proof_due_date,
+            urgent=state != S.RUNNING,
+        )
+    if state == S.RUNNING:
+        return NextStep(
+            _("Projekt durchführen; Verwendungsnachweis folgt"),
+            reverse("portal:proof", args=[pk]),
+            application.proof_due_date,
+        )
+    if state == S.REPAYMENT_CLAIMED:
+        claim = application.repayment_claims.filter(state=RepaymentClaim.State.OPEN).first()
+        return NextStep(
+            _("Rückforderung überweisen"),
+            reverse("portal:detail", args=[pk]) + "#rueckforderung",
+            claim.due_date if claim else None,
+            urgent=True,
+        )
+    if state in (S.REJECTED, S.WITHDRAWN, S.CLOSED, S.REPAID, S.REVOKED, S.PROOF_ACCEPTED):
+        return NextStep(_("Nichts zu tun"))
+    return NextStep(_("Nichts zu tun – die Förderstelle meldet sich bei Ihnen"))
+
+
+@dataclass
+class PlanFigures:
+    """What the plan step shows as totals; the same for the page and the live update."""
+
+    summary: PlanSummary
+    cap: Decimal
+    min_own_share_percent: Decimal
+
+    @property
+    def within_cap(self) -> bool:
+        return self.summary.requested_amount <= self.cap
+
+    @property
+    def own_share_ok(self) -> bool:
+        return self.summary.own_share_percent >= self.min_own_share_percent
+
+    @property
+    def problems(self) -> list[str]:
+        """Why the plan cannot be submitted as it is."""
+        found = []
+        summary = self.summary
+        if summary.total_costs <= 0:
+            found.append(_("Bitte tragen Sie mindestens eine Ausgabe ein."))
+        elif not summary.balanced:
+            found.append(
+                _(
+                    "Der Plan ist nicht ausgeglichen: Die Einnahmen sind %(diff)s %(direction)s "
+                    "als die Ausgaben. Ausgaben und Einnahmen müssen gleich hoch sein."
+                )
+                % {
+                    "diff": eur(abs(summary.difference)),
+                    "direction": _("höher") if summary.difference > 0 else _("niedriger"),
+                }
+            )
+        if summary.total_costs > 0 and summary.requested_amount <= 0:
+            found.append(
+                _("Bitte tragen Sie als Einnahme die beantragte Zuwendung ein (Art „%(kind)s“).")
+                % {"kind": FinancingKind.GRANT.label}
+            )
+        if not self.within_cap:
+            found.append(
+                _("Die beantragte Zuwendung ist höher als der Höchstbetrag von %(cap)s.")
+                % {"cap": eur(self.cap)}
+            )
+        return found
+
+
+def _stored_figures(application: Application) -> PlanFigures:
+    return PlanFigures(
+        summary=application.plan,
+        cap=application.call.cap,
+        min_own_share_percent=application.programme.min_own_share_percent,
+    )
+
+
+def _open_request(application: Application) -> dict | None:
+    """The items and deadline of the request the applicant has to answer now."""
+    transition = {
+        S.CHANGES_REQUESTED: "request_changes",
+        S.PROOF_CHANGES_REQUESTED: "request_proof_changes",
+    }.get(application.state)
+    if transition is None:
+        return None
+    change = (
+        application.status_changes.filter(transition=transition)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if change is None:
+        return None
+    data = change.data or {}
+    items = data.get("items") or [line for line in change.reason.splitlines() if line.strip()]
+    return {
+        "items": items,
+        "due_date": application.response_due_date,
+        "asked_at": change.created_at,
+    }

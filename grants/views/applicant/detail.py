@@ -1,0 +1,186 @@
+"""The page of one application after submission: timeline, open requests, mails,
+withdrawal, the notice and the waiver of appeal, and calls for funds.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from grants import lifecycle, services
+from grants.errors import ActionRefused
+from grants.formatting import eur
+from grants.forms.applicant import PayoutRequestForm, WaiveForm, WithdrawForm
+from grants.models import (
+    EDITABLE_STATES,
+    PAYABLE_STATES,
+    Application,
+    Decision,
+    Payout,
+    RepaymentClaim,
+)
+from grants.views.applicant.access import _application, _data, _refused
+from grants.views.applicant.common import PROOF_STATES, _open_request, _stored_figures, next_step
+from grants.views.applicant.timeline import timeline
+
+
+def _mails(application: Application, user) -> list:
+    try:
+        from notifications.selectors import messages_for_application
+    except ImportError:
+        return []
+    return list(
+        messages_for_application(application).filter(Q(user=user) | Q(to__iexact=user.email))
+    )
+
+
+def _handler(application: Application) -> str:
+    if application.assigned_to_id and application.assigned_to.get_full_name():
+        unit = application.programme.responsible_unit
+        name = application.assigned_to.get_full_name()
+        return f"{name}, {unit}" if unit else name
+    return application.programme.responsible_unit or application.programme.funding_body.name
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    decision = (
+        application.decisions.filter(status=Decision.Status.CONFIRMED)
+        .order_by("-confirmed_at")
+        .first()
+    )
+    letters = []
+    if hasattr(application, "letters"):
+        letters = list(application.letters.order_by("created_at"))
+    payouts = list(
+        application.payouts.exclude(state=Payout.State.CANCELLED).order_by("due_date", "id")
+    )
+    return render(
+        request,
+        "grants/applicant/detail.html",
+        {
+            "application": application,
+            "label": application.applicant_label,
+            "step_info": next_step(application),
+            "timeline": timeline(application),
+            "mails": _mails(application, request.user),
+            "request_items": _open_request(application),
+            "decision": decision
+            if decision and decision.outcome == Decision.Outcome.APPROVE
+            else None,
+            "rejection": decision
+            if decision and decision.outcome == Decision.Outcome.REJECT
+            else None,
+            "letters": letters,
+            "can_withdraw": lifecycle.is_offered(application, "withdraw", request.user),
+            "can_waive": lifecycle.is_offered(application, "waive_appeal", request.user),
+            "waive_form": WaiveForm(),
+            "payouts": payouts,
+            "can_request_payout": application.state in PAYABLE_STATES
+            and application.approved_amount
+            and application.paid_or_pending_amount < application.approved_amount,
+            "claims": application.repayment_claims.exclude(state=RepaymentClaim.State.CANCELLED),
+            "handler": _handler(application),
+            "is_editable": application.state in EDITABLE_STATES,
+            "proof_open": application.state in PROOF_STATES,
+            "figures": _stored_figures(application),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    form = WithdrawForm(_data(request))
+    refusal = lifecycle.refusals(application, "withdraw", request.user)
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ActionRefused as exc:
+            refusal = _refused(request, exc)
+        else:
+            messages.success(request, _("Sie haben den Antrag zurückgezogen."))
+            return redirect("portal:detail", pk=pk)
+    return render(
+        request,
+        "grants/applicant/withdraw.html",
+        {"application": application, "form": form, "refusal": refusal},
+    )
+
+
+@login_required
+@require_POST
+def waive(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    form = WaiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte bestätigen Sie den Verzicht mit dem Häkchen."))
+        return redirect(reverse("portal:detail", args=[pk]) + "#bescheid")
+    try:
+        services.application_waive_appeal(application=application, actor=request.user)
+    except ActionRefused as exc:
+        for message in _refused(request, exc):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Sie haben den Bescheid angenommen. Sie können jetzt Mittel abrufen.")
+        )
+    return redirect("portal:detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payout(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    if not application.approved_amount:
+        raise Http404
+    months = application.programme.payout_need_months
+    form = PayoutRequestForm(_data(request), months=months)
+    refusal: list[str] = []
+    if application.state not in PAYABLE_STATES:
+        refusal = [_("Mittel können erst abgerufen werden, wenn der Bescheid bestandskräftig ist.")]
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.payout_request(
+                application=application,
+                actor=request.user,
+                amount=form.cleaned_data["amount"],
+                needed_on=form.cleaned_data["needed_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ActionRefused as exc:
+            refusal = _refused(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Ihr Abruf über %(amount)s ist eingegangen.")
+                % {"amount": eur(form.cleaned_data["amount"])},
+            )
+            return redirect("portal:detail", pk=pk)
+    pending = application.paid_or_pending_amount
+    return render(
+        request,
+        "grants/applicant/payout.html",
+        {
+            "application": application,
+            "form": form,
+            "refusal": refusal,
+            "approved": application.approved_amount,
+            "called": pending,
+            "paid": application.paid_amount,
+            "remaining": application.approved_amount - pending,
+            "months": months,
+            "payable": application.state in PAYABLE_STATES,
+            "payouts": application.payouts.order_by("due_date", "id"),
+        },
+    )

@@ -1,0 +1,120 @@
+"""The application's history in plain language, as the applicant sees it.
+
+Steps inside the office (proposals, their return) are left out; reasons are shown only where
+the applicant needs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from grants.formatting import eur
+from grants.models import APPLICANT_LABELS, Application, StatusChange
+
+
+@dataclass
+class TimelineEntry:
+    when: dt.datetime
+    text: str
+    detail: str = ""
+
+
+def _date(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    from django.utils import formats
+
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _timeline_text(change: StatusChange, application: Application) -> str | None:
+    """A plain-language sentence for one step; ``None`` for steps inside the office."""
+    data = change.data or {}
+    amount = data.get("amount")
+    money = eur(Decimal(str(amount))) if amount not in (None, "") else ""
+    if change.lifecycle == StatusChange.Lifecycle.PAYOUT:
+        return {
+            "request": _("Sie haben %(amount)s abgerufen.") % {"amount": money},
+            "plan": _("Eine Auszahlung von %(amount)s ist geplant.") % {"amount": money},
+            "order": _("Die Auszahlung ist angeordnet und geht an die Stadtkasse."),
+            "mark_paid": _("Das Geld ist überwiesen."),
+            "cancel": _("Eine Auszahlung wurde storniert."),
+        }.get(change.transition)
+    if change.lifecycle == StatusChange.Lifecycle.REPAYMENT_CLAIM:
+        return {
+            "settle": _("Ihre Rückzahlung ist eingegangen."),
+            "cancel": _("Eine Rückforderung wurde aufgehoben."),
+        }.get(change.transition)
+    texts = {
+        "submit": _("Sie haben den Antrag eingereicht. Er hat das Aktenzeichen %(file)s.")
+        % {"file": application.file_number},
+        "request_changes": _("Die Förderstelle bittet um weitere Unterlagen bis %(due)s.")
+        % {"due": _date(data.get("due_date"))},
+        "resubmit": _("Sie haben die Unterlagen nachgereicht."),
+        "start_review": _("Der Antrag ist vollständig. Die Förderstelle prüft jetzt den Inhalt."),
+        "refer_to_committee": _("Der Antrag wird im Gremium beraten (Sitzung am %(day)s).")
+        % {"day": _date(data.get("meeting_date"))},
+        "record_vote": _("Das Gremium hat beraten. Die Entscheidung folgt."),
+        "approve": _("Ihr Antrag ist bewilligt: %(amount)s. Der Bescheid liegt vor.")
+        % {"amount": money},
+        "reject": _("Ihr Antrag ist abgelehnt."),
+        "withdraw": _("Sie haben den Antrag zurückgezogen."),
+        "waive_appeal": _("Sie haben den Bescheid angenommen. Er ist jetzt bestandskräftig."),
+        "expire_appeal_period": _(
+            "Die Frist für einen Widerspruch ist vorbei. Der Bescheid ist bestandskräftig."
+        ),
+        "start_project": _("Der Förderzeitraum hat begonnen."),
+        "end_funding_period": _(
+            "Der Förderzeitraum ist zu Ende. Bitte reichen Sie den Verwendungsnachweis bis %(due)s ein."
+        )
+        % {"due": _date(data.get("due"))},
+        "extend_proof_deadline": _(
+            "Die Frist für den Verwendungsnachweis ist verlängert bis %(due)s."
+        )
+        % {"due": _date(data.get("due_date"))},
+        "submit_proof": _("Sie haben den Verwendungsnachweis eingereicht."),
+        "resubmit_proof": _("Sie haben den Verwendungsnachweis ergänzt."),
+        "request_proof_changes": _(
+            "Die Förderstelle bittet um Ergänzungen zum Verwendungsnachweis bis %(due)s."
+        )
+        % {"due": _date(data.get("due_date"))},
+        "accept_proof": _("Der Verwendungsnachweis ist geprüft."),
+        "claim_repayment": _("Die Förderstelle fordert Geld zurück."),
+        "record_repayment": _("Die Rückzahlung ist vollständig eingegangen."),
+        "revoke": _("Der Bescheid ist widerrufen."),
+        "close": _("Die Akte ist abgeschlossen."),
+    }
+    if change.transition in texts:
+        return texts[change.transition]
+    if change.transition.startswith("propose") or change.transition == "return_proposal":
+        return None
+    label = APPLICANT_LABELS.get(change.target_state)
+    return _("Neuer Stand: %(label)s") % {"label": label} if label else None
+
+
+def timeline(application: Application) -> list[TimelineEntry]:
+    entries = []
+    for change in application.status_changes.order_by("created_at", "id"):
+        text = _timeline_text(change, application)
+        if text is None:
+            continue
+        detail = ""
+        # Reasons the applicant needs: what is missing, why rejected or revoked.
+        if change.transition in (
+            "request_changes",
+            "request_proof_changes",
+            "reject",
+            "revoke",
+            "withdraw",
+            "claim_repayment",
+            "resubmit",
+        ):
+            detail = change.reason
+        entries.append(TimelineEntry(change.created_at, text, detail))
+    return entries
