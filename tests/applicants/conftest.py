@@ -7,11 +7,6 @@ from tests.factories import World, build_world
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     # Uploads of a test go to a directory of their own, never into the developer's tree.
     settings.STORAGES = {
