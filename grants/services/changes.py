@@ -126,6 +126,9 @@ def change_request_decide(
                     "change_request": change_request.pk,
                     "previous": previous,
                     "funding_end": change_request.new_funding_end,
+                    "proof_due_date": add_months(
+                        change_request.new_funding_end, application.programme.proof_of_use_months
+                    ),
                 },
                 funding_end=change_request.new_funding_end,
             )

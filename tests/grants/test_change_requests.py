@@ -118,6 +118,7 @@ def test_approval_extends_the_funding_period_and_the_proof_due_date(world, final
     assert trail.reason == request.reason
     assert trail.data["previous"] == old_end.isoformat()
     assert trail.data["funding_end"] == new_end.isoformat()
+    assert trail.data["proof_due_date"] == final.proof_due_date.isoformat()
 
 
 def test_approving_a_plan_change_only_records_the_decision(world, final):
@@ -191,3 +192,29 @@ def test_a_stale_copy_cannot_decide_again(world, final):
     assert request.state == ChangeRequest.State.APPROVED
     assert (final.funding_end, final.proof_due_date) == extended
     assert len(_changes(request)) == 2
+
+
+def test_applicant_timeline_tells_change_requests_apart_from_the_application(world, final):
+    from grants.views.applicant.timeline import timeline
+
+    request = _submit(final, world)
+    services.change_request_decide(change_request=request, actor=world.case_worker, approve=True)
+    plan = _submit(final, world, kind=PLAN)
+    services.change_request_decide(
+        change_request=plan, actor=world.case_worker, approve=False, note="Nicht nötig."
+    )
+    final.refresh_from_db()
+    texts = [(entry.text, entry.detail) for entry in timeline(final)][-5:]
+    end = final.funding_end.strftime("%d.%m.%Y")
+    due = final.proof_due_date.strftime("%d.%m.%Y")
+    assert texts == [
+        ("Sie haben eine Änderung beantragt.", ""),
+        ("Ihr Änderungsantrag ist genehmigt.", ""),
+        (
+            f"Der Förderzeitraum ist verlängert bis {end}. "
+            f"Der Verwendungsnachweis ist bis {due} fällig.",
+            "",
+        ),
+        ("Sie haben eine Änderung beantragt.", ""),
+        ("Ihr Änderungsantrag ist abgelehnt.", "Nicht nötig."),
+    ]

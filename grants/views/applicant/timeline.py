@@ -51,6 +51,12 @@ def _timeline_text(change: StatusChange, application: Application) -> str | None
             "settle": _("Ihre Rückzahlung ist eingegangen."),
             "cancel": _("Eine Rückforderung wurde aufgehoben."),
         }.get(change.transition)
+    if change.lifecycle == StatusChange.Lifecycle.CHANGE_REQUEST:
+        return {
+            "request": _("Sie haben eine Änderung beantragt."),
+            "approve": _("Ihr Änderungsantrag ist genehmigt."),
+            "reject": _("Ihr Änderungsantrag ist abgelehnt."),
+        }.get(change.transition)
     texts = {
         "submit": _("Sie haben den Antrag eingereicht. Er hat das Aktenzeichen %(file)s.")
         % {"file": application.file_number},
@@ -78,6 +84,11 @@ def _timeline_text(change: StatusChange, application: Application) -> str | None
             "Die Frist für den Verwendungsnachweis ist verlängert bis %(due)s."
         )
         % {"due": _date(data.get("due_date"))},
+        "extend_funding_period": _(
+            "Der Förderzeitraum ist verlängert bis %(end)s. Der Verwendungsnachweis ist bis "
+            "%(due)s fällig."
+        )
+        % {"end": _date(data.get("funding_end")), "due": _date(data.get("proof_due_date"))},
         "submit_proof": _("Sie haben den Verwendungsnachweis eingereicht."),
         "resubmit_proof": _("Sie haben den Verwendungsnachweis ergänzt."),
         "request_proof_changes": _(
