@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -5,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import formats, translation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,3 +67,11 @@ def test_malformed_boolean_is_a_loud_error():
 )
 def test_german_defaults(name, expected):
     assert getattr(settings, name) == expected
+
+
+def test_english_pages_use_day_month_order_and_24_hours():
+    moment = dt.datetime(2026, 11, 23, 14, 5)
+    with translation.override("en"):
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "23/11/2026 14:05"
+    with translation.override("de"):
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "23.11.2026 14:05"
