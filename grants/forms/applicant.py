@@ -18,6 +18,7 @@ from config.forms import KernFormMixin
 from grants.models import (
     Application,
     Area,
+    ChangeRequest,
     CostCategory,
     CostLine,
     DocumentType,
@@ -436,3 +437,37 @@ class ReceiptForm(KernFormMixin, forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("Das Belegdatum liegt in der Zukunft."))
         return value
+
+
+class ChangeRequestForm(KernFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Was möchten Sie ändern?"),
+        choices=ChangeRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie die Art der Änderung.")},
+    )
+    new_funding_end = forms.DateField(
+        label=_("Neues Ende des Förderzeitraums"),
+        help_text=_("Nur bei einer Verlängerung."),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum an.")},
+    )
+    reason = forms.CharField(
+        label=_("Warum ist die Änderung nötig?"),
+        help_text=_(
+            "Bei einer Änderung des Finanzierungsplans: welche Posten sich wie ändern. "
+            "Die neuen Beträge tragen Sie später im Verwendungsnachweis ein."
+        ),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Bitte begründen Sie die beantragte Änderung.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ChangeRequest.Kind.PERIOD and not data.get("new_funding_end"):
+            self.add_error(
+                "new_funding_end", _("Bitte geben Sie das neue Ende des Förderzeitraums an.")
+            )
+        return data

@@ -16,6 +16,7 @@ from config.forms import KernFormMixin
 from grants.models import (
     Application,
     Assessment,
+    ChangeRequest,
     FinancingType,
     LetterTemplate,
     Meeting,
@@ -280,6 +281,39 @@ class PayoutPlanForm(StepForm):
 class DeadlineForm(StepForm):
     due_date = forms.DateField(label=_("Neue Frist"), widget=DATE)
     reason = _reason()
+
+
+class ChangeDecisionForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Entscheidung"),
+        choices=[("approve", _("genehmigen")), ("reject", _("ablehnen"))],
+        widget=forms.RadioSelect,
+    )
+    note = _reason(
+        _("Vermerk zur Entscheidung"),
+        required=False,
+        help_text=_("Bei einer Ablehnung erforderlich; die Antragstellenden sehen ihn."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.change_request = self.application.change_requests.filter(
+            state=ChangeRequest.State.REQUESTED
+        ).first()
+        if self.change_request is not None:
+            request = self.change_request
+            summary = str(request.get_kind_display())
+            if request.new_funding_end:
+                summary += " " + str(
+                    _("bis %(day)s") % {"day": request.new_funding_end.strftime("%d.%m.%Y")}
+                )
+            self.fields["decision"].help_text = f"{summary}: {request.reason}"
+
+    def service_kwargs(self) -> dict:
+        return {
+            "approve": self.cleaned_data["decision"] == "approve",
+            "note": self.cleaned_data["note"],
+        }
 
 
 class ProofCheckForm(StepForm):

@@ -30,6 +30,7 @@ urlpatterns = [
     path("antraege/<int:pk>/zurueckziehen/", detail.withdraw, name="withdraw"),
     path("antraege/<int:pk>/rechtsbehelfsverzicht/", detail.waive, name="waive"),
     path("antraege/<int:pk>/mittelabruf/", detail.payout, name="payout"),
+    path("antraege/<int:pk>/aenderung/", detail.change_request, name="change_request"),
     path("antraege/<int:pk>/verwendungsnachweis/", proof.proof, name="proof"),
     path(
         "antraege/<int:pk>/verwendungsnachweis/belege/",

@@ -29,15 +29,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grants import letters, queue, services
-from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted
+from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted, RuleViolated
 from grants.forms import casework as f
 from grants.lifecycle import _transition, is_offered, refusals
 from grants.models import (
+    CHANGEABLE_STATES,
     PAYABLE_STATES,
     AgendaItem,
     Application,
     ApplicationState,
     Budget,
+    ChangeRequest,
     Committee,
     CommitteeMember,
     Decision,
@@ -100,6 +102,7 @@ class Step:
     run: Any  # (application, user, **form values) -> Any
     transitions: tuple[str, ...] = ()
     states: tuple[str, ...] = ()  # for steps that are no lifecycle transition
+    when: Any = None  # (application) -> bool, for steps that are no lifecycle transition
     danger: bool = False
     hint: str = ""
     extra: dict = field(default_factory=dict)
@@ -107,7 +110,7 @@ class Step:
     def offered(self, app: Application, user) -> bool:
         if self.transitions:
             return any(is_offered(app, name, user) for name in self.transitions)
-        return app.state in self.states
+        return app.state in self.states and (self.when is None or self.when(app))
 
     def why_not(self, app: Application, user) -> list[str]:
         """Refusals of a step that exists in this state but is not allowed for this person."""
@@ -122,6 +125,19 @@ class Step:
 
 def _confirm(*, application, actor, note):
     return services.application_confirm(application=application, actor=actor, note=note)
+
+
+def _open_change_request(application: Application) -> ChangeRequest | None:
+    return application.change_requests.filter(state=ChangeRequest.State.REQUESTED).first()
+
+
+def _decide_change(*, application, actor, approve, note):
+    change_request = _open_change_request(application)
+    if change_request is None:
+        raise RuleViolated(_("Es liegt kein offener Änderungsantrag vor."))
+    return services.change_request_decide(
+        change_request=change_request, actor=actor, approve=approve, note=note
+    )
 
 
 def _plan_from_notice(*, application, actor):
@@ -201,6 +217,14 @@ STEPS: dict[str, Step] = {
             f.PayoutPlanForm,
             services.payout_plan,
             states=PAYABLE_STATES,
+        ),
+        Step(
+            "aenderungsantrag",
+            _("Über den Änderungsantrag entscheiden"),
+            f.ChangeDecisionForm,
+            _decide_change,
+            states=CHANGEABLE_STATES,
+            when=lambda app: _open_change_request(app) is not None,
         ),
         Step(
             "nachweisfrist",

@@ -218,3 +218,55 @@ def test_applicant_timeline_tells_change_requests_apart_from_the_application(wor
         ("Sie haben eine Änderung beantragt.", ""),
         ("Ihr Änderungsantrag ist abgelehnt.", "Nicht nötig."),
     ]
+
+
+def test_applicant_requests_a_change_on_the_application_page(client, world, final):
+    from django.urls import reverse
+
+    client.force_login(world.owner)
+    detail = reverse("portal:detail", args=[final.pk])
+    url = reverse("portal:change_request", args=[final.pk])
+    assert url in client.get(detail).content.decode()
+
+    refused = client.post(url, {"kind": PERIOD, "reason": "Mehr Zeit."})
+    assert refused.status_code == 422
+    assert "neue Ende des Förderzeitraums" in refused.content.decode()
+    new_end = final.funding_end + dt.timedelta(days=20)
+    response = client.post(
+        url, {"kind": PERIOD, "reason": "Mehr Zeit.", "new_funding_end": new_end.isoformat()}
+    )
+    assert response.status_code == 302
+    request = ChangeRequest.objects.get()
+    assert (request.kind, request.new_funding_end, request.requested_by) == (
+        PERIOD,
+        new_end,
+        world.owner,
+    )
+    page = client.get(detail).content.decode()
+    assert "Verlängerung des Förderzeitraums" in page and "beantragt" in page
+    assert url not in page  # one open request at a time
+
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_case_worker_decides_in_the_file(client, world, final):
+    from django.urls import reverse
+
+    request = _submit(final, world, kind=PLAN, reason="Honorare statt Sachkosten.")
+    client.force_login(world.case_worker)
+    file_url = reverse("casework:file", args=[final.pk])
+    step_url = reverse("casework:step", args=[final.pk, "aenderungsantrag"])
+    assert step_url in client.get(file_url).content.decode()
+    page = client.get(step_url)
+    assert "Honorare statt Sachkosten." in page.content.decode()
+    seen = page.context["form"].initial["seen"]
+
+    refused = client.post(step_url, {"seen": seen, "decision": "reject", "note": ""})
+    assert refused.status_code == 422
+    assert "Begründung" in refused.content.decode()
+    response = client.post(step_url, {"seen": seen, "decision": "reject", "note": "Nicht nötig."})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.state, request.decided_by) == (ChangeRequest.State.REJECTED, world.case_worker)
+    assert step_url not in client.get(file_url).content.decode()

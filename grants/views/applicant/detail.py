@@ -16,11 +16,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from grants import lifecycle, services
 from grants.errors import ActionRefused
 from grants.formatting import eur
-from grants.forms.applicant import PayoutRequestForm, WaiveForm, WithdrawForm
+from grants.forms.applicant import (
+    ChangeRequestForm,
+    PayoutRequestForm,
+    WaiveForm,
+    WithdrawForm,
+)
 from grants.models import (
+    CHANGEABLE_STATES,
     EDITABLE_STATES,
     PAYABLE_STATES,
     Application,
+    ChangeRequest,
     Decision,
     Payout,
     RepaymentClaim,
@@ -91,7 +98,50 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_editable": application.state in EDITABLE_STATES,
             "proof_open": application.state in PROOF_STATES,
             "figures": _stored_figures(application),
+            "change_requests": list(application.change_requests.all()),
+            "can_request_change": application.state in CHANGEABLE_STATES
+            and not application.change_requests.filter(
+                state=ChangeRequest.State.REQUESTED
+            ).exists(),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Änderungsantrag: a longer funding period or a changed financing plan."""
+    application = _application(request, pk)
+    form = ChangeRequestForm(_data(request))
+    refusal: list[str] = []
+    if application.state not in CHANGEABLE_STATES:
+        refusal = [
+            _(
+                "Ein Änderungsantrag ist nur möglich, solange der Bescheid bestandskräftig ist "
+                "oder das Projekt läuft."
+            )
+        ]
+    if request.method == "POST" and not refusal and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_request_submit(
+                application=application,
+                actor=request.user,
+                kind=data["kind"],
+                reason=data["reason"],
+                new_funding_end=data["new_funding_end"],
+            )
+        except ActionRefused as exc:
+            for message in _refused(request, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Ihr Änderungsantrag ist eingegangen."))
+            return redirect("portal:detail", pk=pk)
+    return render(
+        request,
+        "grants/applicant/change_request.html",
+        {"application": application, "form": form, "refusal": refusal},
+        status=422 if form.errors else 200,
     )
 
 
