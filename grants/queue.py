@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import User
@@ -97,6 +98,17 @@ class QueueForm(KernFormMixin, forms.Form):
     pass
 
 
+SORT_ORDERS = [
+    ("submitted_at", "submitted", _("Einreichung")),
+    ("file_number", "file_number", _("Aktenzeichen")),
+    ("title", "title", _("Titel")),
+    ("applicant__name", "applicant", _("Antragsteller*in")),
+    ("requested", "requested", _("beantragter Betrag")),
+    ("next_deadline", "deadline", _("nächste Frist")),
+    ("state", "state", _("Status")),
+]
+
+
 class QueueFilter(django_filters.FilterSet):
     """Filters of the work queue; choices are limited to the case worker's programmes."""
 
@@ -135,23 +147,15 @@ class QueueFilter(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         label=_("Sortierung"),
         empty_label=_("neueste Einreichung zuerst"),
-        fields=(
-            ("submitted_at", "submitted"),
-            ("file_number", "file_number"),
-            ("title", "title"),
-            ("applicant__name", "applicant"),
-            ("requested", "requested"),
-            ("next_deadline", "deadline"),
-            ("state", "state"),
-        ),
+        fields=tuple((field, param) for field, param, _label in SORT_ORDERS),
+        # Ascending labels are keyed by model field, descending ones by "-param" (django-filter's
+        # convention); both lazy, since django-filter's own "(descending)" is fixed at import.
         field_labels={
-            "submitted": _("Einreichung"),
-            "file_number": _("Aktenzeichen"),
-            "title": _("Titel"),
-            "applicant": _("Antragsteller*in"),
-            "requested": _("beantragter Betrag"),
-            "deadline": _("nächste Frist"),
-            "state": _("Status"),
+            **{field: label for field, _param, label in SORT_ORDERS},
+            **{
+                f"-{param}": format_lazy("{} ({})", label, _("absteigend"))
+                for _field, param, label in SORT_ORDERS
+            },
         },
     )
 

@@ -316,3 +316,11 @@ def test_file_lists_the_mails_sent_about_the_application(client, world):
     assert "E-Mails zu diesem Antrag" in page
     assert app.file_number in page
     assert world.owner.email in page
+
+
+def test_queue_sort_menu_names_every_order_in_german(client, world):
+    client.force_login(world.case_worker)
+    page = client.get("/sachbearbeitung/antraege/").content.decode()
+    assert "Aktenzeichen (absteigend)" in page
+    assert "nächste Frist" in page
+    assert "Submitted" not in page
