@@ -103,16 +103,22 @@ def test_case_work_pages_in_english(world: World) -> None:
         ],
     )
 
-    # The step buttons are left out: grants/views/casework.py translates them at import time.
     html = english_page(client, f"/sachbearbeitung/antraege/{application.pk}/")
     assert_english(
         html,
-        ["Next steps", "Cost and financing plan", "History", "Project period"],
+        [
+            "Next steps",
+            "Cost and financing plan",
+            "History",
+            "Project period",
+            "Request missing items",
+        ],
         [
             "Nächste Schritte",
             "Ausgaben- und Finanzierungsplan",
             "Verlauf",
             "Projektzeitraum",
+            "Unterlagen nachfordern",
         ],
     )
 

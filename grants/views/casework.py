@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grants import letters, queue, services
@@ -149,42 +150,42 @@ STEPS: dict[str, Step] = {
     for step in [
         Step(
             "nachforderung",
-            _("Unterlagen nachfordern"),
+            gettext_lazy("Unterlagen nachfordern"),
             f.RequestChangesForm,
             services.application_request_changes,
             ("request_changes",),
         ),
         Step(
             "pruefung",
-            _("Fachliche Prüfung beginnen"),
+            gettext_lazy("Fachliche Prüfung beginnen"),
             f.NoteStepForm,
             lambda **kw: services.application_start_review(note=kw.pop("note"), **kw),
             ("start_review",),
         ),
         Step(
             "pruefvermerk",
-            _("Prüfvermerk erfassen"),
+            gettext_lazy("Prüfvermerk erfassen"),
             f.AssessmentForm,
             services.application_record_assessment,
             states=services.REVIEW_STATES,
         ),
         Step(
             "tagesordnung",
-            _("Auf die Tagesordnung setzen"),
+            gettext_lazy("Auf die Tagesordnung setzen"),
             f.AgendaForm,
             services.application_put_on_agenda,
             ("refer_to_committee",),
         ),
         Step(
             "bewilligung",
-            _("Bewilligung vorschlagen"),
+            gettext_lazy("Bewilligung vorschlagen"),
             f.ProposeForm,
             services.application_propose_notice,
             ("propose_approval",),
         ),
         Step(
             "ablehnung",
-            _("Ablehnung vorschlagen"),
+            gettext_lazy("Ablehnung vorschlagen"),
             f.RejectForm,
             services.application_propose_rejection,
             ("propose_rejection",),
@@ -192,35 +193,35 @@ STEPS: dict[str, Step] = {
         ),
         Step(
             "bestaetigen",
-            _("Entscheidung bestätigen (zweite Person)"),
+            gettext_lazy("Entscheidung bestätigen (zweite Person)"),
             f.NoteStepForm,
             _confirm,
             ("approve", "reject"),
         ),
         Step(
             "zurueckgeben",
-            _("Vorschlag zurückgeben"),
+            gettext_lazy("Vorschlag zurückgeben"),
             f.ReasonForm,
             services.application_return_proposal,
             ("return_proposal",),
         ),
         Step(
             "zahlungsplan",
-            _("Zahlungsplan des Bescheids übernehmen"),
+            gettext_lazy("Zahlungsplan des Bescheids übernehmen"),
             f.StepForm,
             _plan_from_notice,
             states=PAYABLE_STATES,
         ),
         Step(
             "auszahlung",
-            _("Auszahlung planen"),
+            gettext_lazy("Auszahlung planen"),
             f.PayoutPlanForm,
             services.payout_plan,
             states=PAYABLE_STATES,
         ),
         Step(
             "aenderungsantrag",
-            _("Über den Änderungsantrag entscheiden"),
+            gettext_lazy("Über den Änderungsantrag entscheiden"),
             f.ChangeDecisionForm,
             _decide_change,
             states=CHANGEABLE_STATES,
@@ -228,28 +229,28 @@ STEPS: dict[str, Step] = {
         ),
         Step(
             "nachweisfrist",
-            _("Frist für den Verwendungsnachweis verlängern"),
+            gettext_lazy("Frist für den Verwendungsnachweis verlängern"),
             f.DeadlineForm,
             services.application_extend_proof_deadline,
             ("extend_proof_deadline",),
         ),
         Step(
             "nachweis-nachforderung",
-            _("Nachweis: Unterlagen nachfordern"),
+            gettext_lazy("Nachweis: Unterlagen nachfordern"),
             f.RequestChangesForm,
             services.application_request_proof_changes,
             ("request_proof_changes",),
         ),
         Step(
             "nachweispruefung",
-            _("Verwendungsnachweis prüfen"),
+            gettext_lazy("Verwendungsnachweis prüfen"),
             f.ProofCheckForm,
             services.application_check_proof,
             ("accept_proof",),
         ),
         Step(
             "rueckforderung",
-            _("Rückforderung erheben"),
+            gettext_lazy("Rückforderung erheben"),
             f.ClaimForm,
             services.repayment_claim_create,
             ("claim_repayment",),
@@ -257,14 +258,14 @@ STEPS: dict[str, Step] = {
         ),
         Step(
             "abschluss",
-            _("Vorgang abschließen"),
+            gettext_lazy("Vorgang abschließen"),
             f.NoteStepForm,
             services.application_close,
             ("close",),
         ),
         Step(
             "widerruf",
-            _("Bescheid widerrufen"),
+            gettext_lazy("Bescheid widerrufen"),
             f.ReasonForm,
             services.application_revoke,
             ("revoke",),
@@ -272,7 +273,7 @@ STEPS: dict[str, Step] = {
         ),
         Step(
             "zustaendigkeit",
-            _("Zuständigkeit ändern"),
+            gettext_lazy("Zuständigkeit ändern"),
             f.AssignForm,
             services.application_assign,
             states=tuple(s for s in S.values if s != S.DRAFT),
@@ -572,10 +573,10 @@ PAYOUT_STEPS = {
     "zeichnen": (
         services.payout_certify,
         f.PayoutStepForm,
-        _("sachlich und rechnerisch richtig gezeichnet"),
+        gettext_lazy("sachlich und rechnerisch richtig gezeichnet"),
     ),
-    "anordnen": (services.payout_order, f.PayoutStepForm, _("angeordnet")),
-    "stornieren": (services.payout_cancel, f.PayoutCancelForm, _("storniert")),
+    "anordnen": (services.payout_order, f.PayoutStepForm, gettext_lazy("angeordnet")),
+    "stornieren": (services.payout_cancel, f.PayoutCancelForm, gettext_lazy("storniert")),
 }
 
 
