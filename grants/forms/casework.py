@@ -5,10 +5,11 @@ page was loaded, so that a step on a stale page is refused instead of overwritin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import User
@@ -182,21 +183,42 @@ class AgendaForm(StepForm):
         self.fields["proposed_amount"].initial = self.application.plan.requested_amount
 
 
+def _amount(text: str) -> Decimal:
+    """An amount in the active language's notation (1.234,56 or 1,234.56). A notation that
+    could be read either way ("2500.00" on a German page) is refused rather than guessed, since
+    guessing wrong would plan a hundred times the money."""
+    decimal = re.escape(formats.get_format("DECIMAL_SEPARATOR"))
+    thousand = re.escape(formats.get_format("THOUSAND_SEPARATOR"))
+    text = text.replace("€", "").strip()
+    pattern = rf"(\d{{1,3}}({thousand}\d{{3}})+|\d+)({decimal}\d{{1,2}})?"
+    if not re.fullmatch(pattern, text):
+        raise ValueError(text)
+    return Decimal(formats.sanitize_separators(text))
+
+
+def _day(text: str) -> dt.date:
+    for pattern in formats.get_format("DATE_INPUT_FORMATS"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
 def parse_instalments(text: str) -> list[tuple[dt.date, Decimal]]:
-    """Lines like ``01.03.2027; 2500,00`` (date; amount)."""
+    """Lines like ``01.03.2027; 2.500,00`` (date; amount) in the active language's notation."""
     plan = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             day, amount = (part.strip() for part in line.split(";"))
-            due = dt.datetime.strptime(day, "%d.%m.%Y").date()
-            value = Decimal(amount.replace(".", "").replace(",", ".").replace("€", "").strip())
+            plan.append((_day(day), _amount(amount)))
         except (ValueError, InvalidOperation) as exc:
             raise forms.ValidationError(
-                _("Zeile %(n)s: bitte „TT.MM.JJJJ; Betrag“ angeben.") % {"n": number}
+                _("Zeile %(n)s: bitte „TT.MM.JJJJ; Betrag“ angeben, z. B. „01.03.2027; 2.500,00“.")
+                % {"n": number}
             ) from exc
-        plan.append((due, value))
     return plan
 
 
