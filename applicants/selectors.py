@@ -63,6 +63,11 @@ def expiring_documents(applicant: Applicant) -> list[StandardDocument]:
     ]
 
 
+def expired_standard_documents(applicant: Applicant) -> list[StandardDocument]:
+    """The current documents whose validity has already ended (flagged to case workers)."""
+    return [document for document in current_documents(applicant) if document.is_expired]
+
+
 def current_documents(applicant: Applicant) -> list[StandardDocument]:
     """Per kind the newest upload (older ones stay for the record); all "other" documents."""
     seen: set[str] = set()

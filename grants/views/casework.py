@@ -24,11 +24,12 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from applicants.selectors import expired_standard_documents
 from grants import letters, queue, services
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted, RuleViolated
 from grants.forms import casework as f
@@ -325,6 +326,17 @@ def _file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         flags.append(
             _("Es fehlen Pflichtunterlagen: %(docs)s")
             % {"docs": ", ".join(d.name for d in missing)}
+        )
+    expired = expired_standard_documents(app.applicant)
+    if expired:
+        flags.append(
+            _("Abgelaufene Unterlagen der Antragsteller*in: %(docs)s")
+            % {
+                "docs": ", ".join(
+                    f"{doc.get_kind_display()} ({formats.date_format(doc.valid_until, 'SHORT_DATE_FORMAT')})"
+                    for doc in expired
+                )
+            }
         )
     steps = [s for s in STEPS.values() if s.offered(app, user)]
     blocked = [(s, reasons) for s in STEPS.values() if (reasons := s.why_not(app, user))]

@@ -4,8 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from applicants.models import StandardDocument
 from grants import services
 from grants.models import (
     AgendaItem,
@@ -324,3 +326,28 @@ def test_queue_sort_menu_names_every_order_in_german(client, world):
     assert "Aktenzeichen (absteigend)" in page
     assert "nächste Frist" in page
     assert "Submitted" not in page
+
+
+def test_file_flags_expired_standard_documents(client, world, tmp_path, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    app = advance(draft(world), world, ApplicationState.SUBMITTED)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    StandardDocument.objects.create(
+        applicant=world.applicant,
+        kind=StandardDocument.Kind.TAX_EXEMPTION,
+        file=ContentFile(b"%PDF-1.4", name="f.pdf"),
+        original_name="Freistellung.pdf",
+        content_type="application/pdf",
+        size=8,
+        valid_until=yesterday,
+        uploaded_by=world.owner,
+    )
+    client.force_login(world.case_worker)
+    page = client.get(file_url(app)).content.decode()
+    assert "Abgelaufene Unterlagen der Antragsteller*in: Freistellungsbescheid" in page
