@@ -13,4 +13,21 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // Forms of the application steps save only when sent: before a tab with typed but unsent
+  // input is closed or left, the browser asks, so no work is lost unnoticed.
+  document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
+    let dirty = false;
+    form.addEventListener("input", () => {
+      dirty = true;
+    });
+    form.addEventListener("submit", () => {
+      dirty = false;
+    });
+    window.addEventListener("beforeunload", (event) => {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  });
 });
