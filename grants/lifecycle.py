@@ -33,14 +33,15 @@ LIFECYCLES: dict[type[models.Model], str] = {
 }
 
 
-def _transition(obj: models.Model, name: str) -> Transition | None:
+def transition_of(obj: models.Model, name: str) -> Transition | None:
+    """The transition ``name`` would fire from ``obj``'s current state (None: not from here)."""
     meta = getattr(obj, name)._django_fsm
     return meta.get_transition(meta.field.get_state(obj))
 
 
 def refusals(obj: models.Model, name: str, actor: Any) -> list[str]:
     """Why ``actor`` may not fire ``name`` now; empty when the step is possible."""
-    transition = _transition(obj, name)
+    transition = transition_of(obj, name)
     if transition is None:
         return [
             _("Dieser Schritt ist im Status „%(state)s“ nicht möglich.")
@@ -55,7 +56,7 @@ def refusals(obj: models.Model, name: str, actor: Any) -> list[str]:
 
 
 def check(obj: models.Model, name: str, actor: Any) -> None:
-    transition = _transition(obj, name)
+    transition = transition_of(obj, name)
     if transition is not None and transition.permission is not None:
         refusal = transition.permission.refusal_for(obj, actor)
         if refusal is not None:

@@ -33,7 +33,7 @@ from applicants.selectors import expired_standard_documents
 from grants import letters, queue, services
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted, RuleViolated
 from grants.forms import casework as f
-from grants.lifecycle import _transition, is_offered, refusals
+from grants.lifecycle import is_offered, refusals, transition_of
 from grants.models import (
     CHANGEABLE_STATES,
     PAYABLE_STATES,
@@ -120,7 +120,7 @@ class Step:
             return []
         reasons: list[str] = []
         for name in self.transitions:
-            if _transition(app, name) is not None:
+            if transition_of(app, name) is not None:
                 reasons.extend(refusals(app, name, user))
         return reasons
 

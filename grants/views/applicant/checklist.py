@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from grants.lifecycle import transition_of
 from grants.models import (
     Application,
     applicant_eligible,
@@ -116,7 +117,7 @@ def missing_items(application: Application) -> list[Missing]:
     }
     steps_with_items = {item.step for item in found}
     name = "submit" if application.state == S.DRAFT else "resubmit"
-    transition = _submit_transition(application, name)
+    transition = transition_of(application, name)
     for condition in transition.conditions if transition else []:
         if condition(application):
             continue
@@ -133,8 +134,3 @@ def missing_items(application: Application) -> list[Missing]:
             step = step or "check"
         found.append(Missing(str(condition.message), step, at(step) if step != "check" else ""))
     return found
-
-
-def _submit_transition(application: Application, name: str):
-    meta = getattr(application, name)._django_fsm
-    return meta.get_transition(meta.field.get_state(application))
