@@ -23,10 +23,10 @@ PY_STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 VENDOR_STAMP := static/vendor/.vendored-stamp
 
-.PHONY: help install run test lint vendor messages clean
+.PHONY: help install run test lint vendor messages clean screenshots
 
 help:
-	@echo "make run | make test | make lint | make vendor | make messages | make clean"
+	@echo "make run | make test | make lint | make screenshots | make vendor | make messages | make clean"
 
 $(PYTHON):
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -57,6 +57,10 @@ run: install
 
 test: install
 	$(VENV)/bin/pytest tests/ $(PYTEST_ARGS)
+
+# The browser tests photograph the main pages into docs/screenshots/ (shown in the README).
+screenshots: install
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest -m browser tests/ $(PYTEST_ARGS)
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,7 @@
 """The applicant's whole journey in a real Chromium: register, confirm by the mailed link,
 fill the profile, draft an application over two sittings, submit, answer a request for items,
 accept the notice, call funds and submit the proof of use. Each page passes axe-core (no
-serious or critical WCAG 2.1 AA violation); screenshots go to docs/screenshots/applicant-*.
+serious or critical WCAG 2.1 AA violation); screenshots (`make screenshots`) go to docs/screenshots/applicant-*.
 
 Steps of the funder (request for items, approval, deadlines) are made through the services,
 as the case-work screens would make them.
@@ -9,7 +9,6 @@ as the case-work screens would make them.
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -20,10 +19,10 @@ from applicants.models import Applicant, User
 from grants import services
 from grants.models import Application, ApplicationState, DocumentType
 from tests.factories import build_world, year_split
+from tests.screenshots import take
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "Ein-sicheres-Passwort-2026"
 EMAIL = "leyla@nachbarschaft.example"
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -44,8 +43,7 @@ def _isolated(settings, tmp_path):
 
 
 def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"applicant-{name}.png", full_page=True)
+    take(page, f"applicant-{name}")
 
 
 def log_in(page: Page, base: str) -> None:

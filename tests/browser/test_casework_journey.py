@@ -1,11 +1,10 @@
 """The case-work journey in a real Chromium: request items → decision proposed and confirmed by
 two people → payout certified and ordered → proof of use checked with a repayment claim.
 Steps of other people (applicant, finance, the deadline job) run through the services; every
-case-work page is scanned with axe-core and photographed for docs/screenshots/."""
+case-work page is scanned with axe-core and photographed for docs/screenshots/ (`make screenshots`)."""
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,10 +15,10 @@ from playwright.sync_api import Page, expect
 from grants import services
 from grants.models import ApplicationState, AssessmentCriterion, ChecklistItem, FinancingKind
 from tests.factories import _backdate_funding_period, advance, build_world, draft
+from tests.screenshots import take
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = ApplicationState
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def login_as(page: Page, live_server, user) -> None:
@@ -40,8 +39,7 @@ def login_as(page: Page, live_server, user) -> None:
 
 def shot(page: Page, axe_check, name: str) -> None:
     axe_check(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"casework-{name}.png", full_page=True)
+    take(page, f"casework-{name}")
 
 
 def test_case_work_journey(page: Page, live_server, axe_check) -> None:

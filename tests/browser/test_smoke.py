@@ -1,18 +1,16 @@
 """The public pages in a real Chromium: KERN styles load, no serious WCAG violations, login works.
 
-Screenshots go to docs/screenshots/ so that a reviewer sees what the pages look like.
+Screenshots go to docs/screenshots/ (`make screenshots`) so that a reviewer sees the pages.
 """
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Response, expect
 
 from applicants.models import User
+from tests.screenshots import take
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "ein-langes-Test-Passwort-2026"
 
 
@@ -30,8 +28,7 @@ def failed_responses(page: Page) -> list[str]:
 
 
 def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    take(page, name)
 
 
 def assert_kern_styled(page: Page) -> None:

@@ -2,7 +2,6 @@
 the finance area passes the axe WCAG 2.1 AA check."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -10,15 +9,13 @@ from playwright.sync_api import Page, expect
 from grants.models import Payout
 from tests.factories import PASSWORD, build_world
 from tests.reporting.conftest import ordered_payout, running_application
+from tests.screenshots import take
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
 
 def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    take(page, name)
 
 
 def test_finance_clerk_exports_downloads_and_marks_paid(
