@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from applicants.models import User
-from grants.models import Application, ApplicationState, StaffRole
+from applicants.selectors import expired_standard_documents
+from grants.models import Application, ApplicationState, PlanSummary, StaffRole
 
 
 def programmes_for_staff(user: User, role: str | None = None) -> QuerySet:
@@ -61,3 +64,45 @@ def application_get_for_staff(user: User, pk: int, role: str | None = None) -> A
 
 def can_view_application(user: User, application: Application) -> bool:
     return applications_visible_to(user).filter(pk=application.pk).exists()
+
+
+def application_rule_flags(application: Application, plan: PlanSummary) -> list[str]:
+    """What a case worker must look at against the programme's rules, in plain German: the
+    same rules the lifecycle's conditions enforce, shown before a step is tried."""
+    programme = application.programme
+    flags = []
+    if plan.own_share_percent < programme.min_own_share_percent:
+        flags.append(
+            _("Eigenanteil %(share)s %% liegt unter dem Mindestanteil von %(min)s %%.")
+            % {"share": plan.own_share_percent, "min": programme.min_own_share_percent}
+            + (" " + _("Begründung liegt vor.") if application.own_share_justification else "")
+        )
+    if plan.requested_amount > application.call.cap:
+        flags.append(_("Die beantragte Zuwendung übersteigt den Höchstbetrag des Aufrufs."))
+    started, submitted = application.start_date, application.submitted_at
+    if started and submitted and started < submitted.date():
+        if application.early_start_requested:
+            flags.append(_("Projektbeginn vor Antragstellung – vorzeitiger Beginn beantragt."))
+        else:
+            flags.append(_("Projektbeginn vor Antragstellung."))
+    if not plan.balanced:
+        flags.append(_("Der Finanzierungsplan ist nicht ausgeglichen."))
+    missing = application.missing_document_types()
+    if missing:
+        flags.append(
+            _("Es fehlen Pflichtunterlagen: %(docs)s")
+            % {"docs": ", ".join(d.name for d in missing)}
+        )
+    expired = expired_standard_documents(application.applicant)
+    if expired:
+        flags.append(
+            _("Abgelaufene Unterlagen der Antragsteller*in: %(docs)s")
+            % {
+                "docs": ", ".join(
+                    f"{doc.get_kind_display()} "
+                    f"({formats.date_format(doc.valid_until, 'SHORT_DATE_FORMAT')})"
+                    for doc in expired
+                )
+            }
+        )
+    return flags

@@ -24,12 +24,11 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applicants.selectors import expired_standard_documents
 from grants import letters, queue, services
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted, RuleViolated
 from grants.forms import casework as f
@@ -54,7 +53,7 @@ from grants.models import (
     StaffRole,
     has_programme_role,
 )
-from grants.selectors import application_get_for_staff
+from grants.selectors import application_get_for_staff, application_rule_flags
 from reporting.selectors import budget_lines
 
 S = ApplicationState
@@ -304,40 +303,6 @@ def _run_step(step: Step, app: Application, user, form: f.StepForm) -> Any:
 def _file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     user = request.user
     plan = app.plan
-    programme = app.programme
-    flags = []
-    if plan.own_share_percent < programme.min_own_share_percent:
-        flags.append(
-            _("Eigenanteil %(share)s %% liegt unter dem Mindestanteil von %(min)s %%.")
-            % {"share": plan.own_share_percent, "min": programme.min_own_share_percent}
-            + (" " + _("Begründung liegt vor.") if app.own_share_justification else "")
-        )
-    if plan.requested_amount > app.call.cap:
-        flags.append(_("Die beantragte Zuwendung übersteigt den Höchstbetrag des Aufrufs."))
-    if app.start_date and app.submitted_at and app.start_date < app.submitted_at.date():
-        if app.early_start_requested:
-            flags.append(_("Projektbeginn vor Antragstellung – vorzeitiger Beginn beantragt."))
-        else:
-            flags.append(_("Projektbeginn vor Antragstellung."))
-    if not plan.balanced:
-        flags.append(_("Der Finanzierungsplan ist nicht ausgeglichen."))
-    missing = app.missing_document_types()
-    if missing:
-        flags.append(
-            _("Es fehlen Pflichtunterlagen: %(docs)s")
-            % {"docs": ", ".join(d.name for d in missing)}
-        )
-    expired = expired_standard_documents(app.applicant)
-    if expired:
-        flags.append(
-            _("Abgelaufene Unterlagen der Antragsteller*in: %(docs)s")
-            % {
-                "docs": ", ".join(
-                    f"{doc.get_kind_display()} ({formats.date_format(doc.valid_until, 'SHORT_DATE_FORMAT')})"
-                    for doc in expired
-                )
-            }
-        )
     steps = [s for s in STEPS.values() if s.offered(app, user)]
     blocked = [(s, reasons) for s in STEPS.values() if (reasons := s.why_not(app, user))]
     timeline = sorted(
@@ -363,7 +328,7 @@ def _file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "application": app,
         "seen": services.application_seen(app),
         "plan": plan,
-        "flags": flags,
+        "flags": application_rule_flags(app, plan),
         "cost_lines": list(app.cost_lines.select_related("category")),
         "financing_lines": list(app.financing_lines.select_related("category")),
         "attachments": list(app.attachments.select_related("document_type")),
