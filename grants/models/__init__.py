@@ -1,79 +1,24 @@
-"""The grant domain, one module per area:
+"""The grant domain, one module per area (the same areas as ``grants/services/``,
+``grants/selectors/`` and ``grants/views/casework/``):
 
 - ``base``: money and month arithmetic shared by the models;
-- ``configuration``: programmes and their rules and lists, staff roles;
-- ``budgets``: budgets and their ledger, calls, file number counters;
-- ``lifecycles``: applications, payouts, repayment claims and change requests with their django-fsm transitions;
-- ``audit``: the append-only status-change records and domain events;
-- ``casework``: assignment, notes, assessment, committees, letters, proof checks, base rates.
+- ``programmes``: programmes, their rules and lists, calls, staff roles;
+- ``budgets``: budgets and their ledger;
+- ``application_rules`` and ``applications``: the application lifecycle with its states,
+  permissions and conditions; plans, attachments, file number counters;
+- ``assessment``: assignment, internal notes, checklists, criteria and the Prüfvermerk;
+- ``committees``: committees, meetings, agenda items, votes;
+- ``decisions``: decisions, amounts per year, payment plans, letters and letter templates;
+- ``payouts``; ``proof``: receipts, proof checks, repayment claims, base rates;
+- ``changes``: change requests; ``audit``: status-change records and domain events.
 
-Everything is importable from ``grants.models`` as before."""
+Everything is importable from ``grants.models`` (migrations import ``attachment_path`` and
+``letter_path`` from here)."""
 
-from grants.models.audit import (
-    AppendOnly,
-    DomainEvent,
-    StatusChange,
-)
-from grants.models.base import (
-    CENT,
-    MONEY,
-    PERCENT,
-    ZERO,
-    add_months,
-    money,
-)
-from grants.models.budgets import (
-    Budget,
-    BudgetEntry,
-    Call,
-    FileNumberSequence,
-)
-from grants.models.casework import (
-    AgendaItem,
-    Assessment,
-    AssessmentCriterion,
-    AssignmentChange,
-    BaseRate,
-    ChecklistAnswer,
-    ChecklistItem,
-    Committee,
-    CommitteeMember,
-    ConflictOfInterest,
-    CriterionScore,
-    InternalNote,
-    Letter,
-    LetterKind,
-    LetterTemplate,
-    Meeting,
-    MemberVote,
-    PlannedInstalment,
-    ProofCheck,
-    ProofCheckLine,
-    letter_path,
-)
-from grants.models.configuration import (
-    OWN_SHARE_KINDS,
-    Area,
-    CostCategory,
-    DocumentType,
-    FieldOfAction,
-    FinancingCategory,
-    FinancingKind,
-    FinancingType,
-    FinancingTypeRule,
-    FundingArea,
-    FundingBody,
-    Programme,
-    ProgrammeItem,
-    StaffRole,
-    TargetGroup,
-    has_programme_role,
-)
-from grants.models.lifecycles import (
+from grants.models.application_rules import (
     APPLICANT,
     APPLICANT_LABELS,
     CASE_WORKER,
-    CHANGEABLE_STATES,
     COMMITTED_STATES,
     EDITABLE_STATES,
     FINANCE,
@@ -82,29 +27,16 @@ from grants.models.lifecycles import (
     NOT_PROPOSER,
     ORDERING_CASE_WORKER,
     PAYABLE_STATES,
+    PROOF_EDITABLE_STATES,
     SECOND_CASE_WORKER,
     SYSTEM,
     WITHDRAWABLE_STATES,
-    Application,
     ApplicationState,
-    Attachment,
-    ChangeRequest,
-    CommitteeVote,
-    CostLine,
-    Decision,
-    DecisionYearAmount,
-    FinancingLine,
-    Payout,
     PlanSummary,
-    Receipt,
-    RepaymentClaim,
     S,
     appeal_period_over,
     applicant_eligible,
-    application_payable,
-    application_still_running,
     approval_proposed,
-    attachment_path,
     call_open,
     committee_required,
     funding_period_over,
@@ -124,6 +56,94 @@ from grants.models.lifecycles import (
     vote_requirement_met,
     within_cap,
 )
+from grants.models.applications import (
+    Application,
+    Attachment,
+    CostLine,
+    FileNumberSequence,
+    FinancingLine,
+    attachment_path,
+)
+from grants.models.assessment import (
+    Assessment,
+    AssessmentCriterion,
+    AssignmentChange,
+    ChecklistAnswer,
+    ChecklistItem,
+    CriterionScore,
+    InternalNote,
+)
+from grants.models.audit import (
+    DomainEvent,
+    StatusChange,
+)
+from grants.models.base import (
+    CENT,
+    MONEY,
+    PERCENT,
+    ZERO,
+    AppendOnly,
+    add_months,
+    money,
+)
+from grants.models.budgets import (
+    Budget,
+    BudgetEntry,
+)
+from grants.models.changes import (
+    CHANGEABLE_STATES,
+    ChangeRequest,
+    application_still_running,
+)
+from grants.models.committees import (
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    CommitteeVote,
+    ConflictOfInterest,
+    Meeting,
+    MemberVote,
+)
+from grants.models.decisions import (
+    Decision,
+    DecisionYearAmount,
+    Letter,
+    LetterKind,
+    LetterTemplate,
+    PlannedInstalment,
+    letter_path,
+)
+from grants.models.payouts import (
+    Payout,
+    application_payable,
+)
+from grants.models.programmes import (
+    OWN_SHARE_KINDS,
+    Area,
+    Call,
+    CostCategory,
+    DocumentType,
+    FieldOfAction,
+    FinancingCategory,
+    FinancingKind,
+    FinancingType,
+    FinancingTypeRule,
+    FundingArea,
+    FundingBody,
+    Programme,
+    ProgrammeItem,
+    StaffRole,
+    TargetGroup,
+    has_programme_role,
+    staff_roles,
+)
+from grants.models.proof import (
+    BaseRate,
+    ProofCheck,
+    ProofCheckLine,
+    Receipt,
+    RepaymentClaim,
+)
 
 __all__ = [
     "APPLICANT",
@@ -142,6 +162,7 @@ __all__ = [
     "OWN_SHARE_KINDS",
     "PAYABLE_STATES",
     "PERCENT",
+    "PROOF_EDITABLE_STATES",
     "SECOND_CASE_WORKER",
     "SYSTEM",
     "WITHDRAWABLE_STATES",
@@ -227,6 +248,7 @@ __all__ = [
     "repayment_settled",
     "required_documents_attached",
     "something_to_repay",
+    "staff_roles",
     "vote_requirement_met",
     "within_cap",
 ]

@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models.lifecycles import Application, ChangeRequest, Payout, RepaymentClaim
-
-if TYPE_CHECKING:
-    pass
-
+from grants.models.applications import Application
+from grants.models.base import AppendOnly
+from grants.models.changes import ChangeRequest
+from grants.models.payouts import Payout
+from grants.models.proof import RepaymentClaim
 
 # ---------------------------------------------------------------------------------------------
 # Audit trail and domain events
 # ---------------------------------------------------------------------------------------------
-
-
-class AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValidationError(_("Dieser Eintrag ist unveränderlich."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Dieser Eintrag ist unveränderlich."))
 
 
 class StatusChange(AppendOnly):

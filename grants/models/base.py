@@ -1,15 +1,15 @@
-"""Shared helpers of the grant models: money with two decimal places, and month arithmetic."""
+"""Shared helpers of the grant models: money with two decimal places, month arithmetic, and the
+base of append-only records."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
-
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -27,3 +27,16 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class AppendOnly(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("Dieser Eintrag ist unveränderlich."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Dieser Eintrag ist unveränderlich."))

@@ -1,11 +1,8 @@
-"""Budgets per programme and fiscal year with their append-only ledger, calls, and the file
-number counters."""
+"""Budgets per programme and fiscal year with their append-only ledger."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,15 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.models.base import MONEY, ZERO
-from grants.models.configuration import FundingArea, Programme
-
-if TYPE_CHECKING:
-    pass
-
-
-# ---------------------------------------------------------------------------------------------
-# Budgets and calls
-# ---------------------------------------------------------------------------------------------
+from grants.models.programmes import FundingArea, Programme
 
 
 class Budget(models.Model):
@@ -119,74 +108,3 @@ class BudgetEntry(models.Model):
         if not self._state.adding:
             raise ValidationError(_("Budgetbuchungen werden nicht geändert, nur gegengebucht."))
         super().save(*args, **kwargs)
-
-
-class Call(models.Model):
-    """Förderaufruf: a window in which applications to a programme are accepted."""
-
-    class DecisionTrack(models.TextChoices):
-        BY_AMOUNT = "by_amount", _("nach Betragsgrenze des Programms")
-        ADMINISTRATION = "administration", _("Verwaltung entscheidet (niedrigschwellig)")
-        COMMITTEE = "committee", _("Gremium / Jury entscheidet")
-
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
-    funding_area = models.ForeignKey(
-        FundingArea, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
-    )
-    title = models.CharField(_("Titel"), max_length=200)
-    theme = models.TextField(_("Thema"), blank=True)
-    opens_at = models.DateTimeField(_("Beginn"))
-    deadline = models.DateTimeField(_("Einsendeschluss"))
-    max_amount_per_application = models.DecimalField(
-        _("Höchstbetrag je Antrag in diesem Aufruf"),
-        **MONEY,
-        null=True,
-        blank=True,
-        help_text=_("leer = Höchstbetrag des Programms"),
-    )
-    decision_track = models.CharField(
-        _("Entscheidungsweg"),
-        max_length=20,
-        choices=DecisionTrack.choices,
-        default=DecisionTrack.BY_AMOUNT,
-    )
-    deciding_body = models.CharField(_("Entscheidungsgremium"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("Förderaufruf")
-        verbose_name_plural = _("Förderaufrufe")
-        ordering = ["-deadline"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(deadline__gt=F("opens_at")), name="call_deadline_after_opening"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.programme.code}: {self.title}"
-
-    def is_open(self, at: dt.datetime | None = None) -> bool:
-        at = at or timezone.now()
-        return self.opens_at <= at <= self.deadline
-
-    @property
-    def cap(self) -> Decimal:
-        if self.max_amount_per_application is not None:
-            return min(self.max_amount_per_application, self.programme.max_amount_per_application)
-        return self.programme.max_amount_per_application
-
-
-class FileNumberSequence(models.Model):
-    """Last file number given per programme and year; locked row-wise on submission."""
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["programme", "year"], name="file_number_seq_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.programme_id}/{self.year}: {self.last_number}"

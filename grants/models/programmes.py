@@ -1,10 +1,11 @@
 """Programme configuration: funding bodies, programmes and their rules, the lists a programme
-chooses from (fields of action, areas, target groups, categories, document types), and who
+chooses from (fields of action, areas, target groups, categories, document types), calls, and who
 works on which programme. Every rule that differs between funders is a row here, so that a
 further programme is configuration, not code."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import ApplicantKind
@@ -19,11 +22,6 @@ from grants.models.base import CENT, MONEY, PERCENT, ZERO
 
 if TYPE_CHECKING:
     from applicants.models import User
-
-
-# ---------------------------------------------------------------------------------------------
-# Programme configuration
-# ---------------------------------------------------------------------------------------------
 
 
 class FinancingType(models.TextChoices):
@@ -314,7 +312,76 @@ class StaffRole(models.Model):
         return f"{self.user} – {self.programme.code} – {self.get_role_display()}"
 
 
-def has_programme_role(user: User | None, programme_id: int, role: str) -> bool:
+def staff_roles(user: User | None) -> frozenset[tuple[int, str]]:
+    """The person's (programme id, role) pairs. Within a request they are read once: the
+    middleware ``grants.permissions.StaffRolesMiddleware`` lets the user object keep them, so
+    the many permission checks of one page ask the database once. Outside a request (commands,
+    tests calling services) every call reads them afresh."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return StaffRole.objects.filter(user=user, programme_id=programme_id, role=role).exists()
+        return frozenset()
+    cached = getattr(user, "_staff_roles", None)
+    if cached is not None:
+        return cached
+    roles = frozenset(StaffRole.objects.filter(user=user).values_list("programme_id", "role"))
+    if getattr(user, "_keep_staff_roles", False):
+        user._staff_roles = roles
+    return roles
+
+
+def has_programme_role(user: User | None, programme_id: int, role: str) -> bool:
+    return (programme_id, role) in staff_roles(user)
+
+
+class Call(models.Model):
+    """Förderaufruf: a window in which applications to a programme are accepted."""
+
+    class DecisionTrack(models.TextChoices):
+        BY_AMOUNT = "by_amount", _("nach Betragsgrenze des Programms")
+        ADMINISTRATION = "administration", _("Verwaltung entscheidet (niedrigschwellig)")
+        COMMITTEE = "committee", _("Gremium / Jury entscheidet")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
+    funding_area = models.ForeignKey(
+        FundingArea, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    theme = models.TextField(_("Thema"), blank=True)
+    opens_at = models.DateTimeField(_("Beginn"))
+    deadline = models.DateTimeField(_("Einsendeschluss"))
+    max_amount_per_application = models.DecimalField(
+        _("Höchstbetrag je Antrag in diesem Aufruf"),
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text=_("leer = Höchstbetrag des Programms"),
+    )
+    decision_track = models.CharField(
+        _("Entscheidungsweg"),
+        max_length=20,
+        choices=DecisionTrack.choices,
+        default=DecisionTrack.BY_AMOUNT,
+    )
+    deciding_body = models.CharField(_("Entscheidungsgremium"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Förderaufruf")
+        verbose_name_plural = _("Förderaufrufe")
+        ordering = ["-deadline"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gt=F("opens_at")), name="call_deadline_after_opening"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code}: {self.title}"
+
+    def is_open(self, at: dt.datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.opens_at <= at <= self.deadline
+
+    @property
+    def cap(self) -> Decimal:
+        if self.max_amount_per_application is not None:
+            return min(self.max_amount_per_application, self.programme.max_amount_per_application)
+        return self.programme.max_amount_per_application
