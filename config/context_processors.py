@@ -1,13 +1,13 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from grants.models import StaffRole
+from grants.models import StaffRole, staff_roles
 
 
 def _areas(user) -> dict[str, bool]:
     if not user.is_authenticated:
         return {}
-    roles = set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+    roles = {role for _programme, role in staff_roles(user)}
     return {
         "applicant": user.memberships.exists() or not roles,
         "case_worker": StaffRole.Role.CASE_WORKER in roles,

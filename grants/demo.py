@@ -43,16 +43,17 @@ from django.utils import timezone as django_timezone
 from schwifty import IBAN
 
 from applicants.models import Applicant, ApplicantKind, Membership, User
-from grants import services
 from grants.models import (
     ZERO,
+    AgendaItem,
     Application,
     ApplicationState,
     Area,
     Attachment,
     Budget,
     Call,
-    CommitteeVote,
+    Committee,
+    CommitteeMember,
     CostCategory,
     CostLine,
     DocumentType,
@@ -64,13 +65,60 @@ from grants.models import (
     FinancingTypeRule,
     FundingArea,
     FundingBody,
+    Letter,
+    Meeting,
     Payout,
     Programme,
+    ProofCheck,
     RepaymentClaim,
     StaffRole,
     TargetGroup,
     add_months,
     money,
+)
+from grants.services.applications import (
+    application_create,
+    application_end_funding_period,
+    application_expire_appeal_period,
+    application_request_changes,
+    application_resubmit,
+    application_start_project,
+    application_start_review,
+    application_submit,
+    application_withdraw,
+)
+from grants.services.assessment import application_record_own_share_justification
+from grants.services.committees import (
+    agenda_item_create,
+    agenda_item_record_votes,
+    meeting_create,
+)
+from grants.services.decisions import (
+    application_revoke,
+    application_waive_appeal,
+    decision_confirm,
+    decision_letter_create,
+    decision_propose,
+    decision_propose_rejection,
+    decision_return,
+)
+from grants.services.payouts import (
+    payout_cancel,
+    payout_certify,
+    payout_mark_exported,
+    payout_mark_paid,
+    payout_order,
+    payout_plan,
+    payout_request,
+)
+from grants.services.proof import (
+    application_close,
+    application_extend_proof_deadline,
+    application_request_proof_changes,
+    application_submit_proof,
+    proof_check_create,
+    repayment_claim_create,
+    repayment_claim_settle,
 )
 
 # Every demo login uses this password; the README lists the logins.
@@ -486,6 +534,36 @@ class Step:
     run: Callable[[Story, Cast], Any]
 
 
+DEMO_COMMITTEE_MEMBERS = [
+    "Dr. Sabine Krüger",
+    "Mehmet Aydın",
+    "Ursula Brandt",
+    "Thomas Wendt",
+    "Aylin Demir",
+    "Klaus Hoffmann",
+    "Renate Vogel",
+    "Jonas Petersen",
+]
+
+
+def _demo_meeting(story: Story, cast: Cast, day: dt.date) -> Meeting:
+    """The meeting of the call's deciding body on ``day``, with the committee and its members
+    made on first use (the screens' services need a meeting to put an application on)."""
+    programme = story.app().programme
+    committee, created = Committee.objects.get_or_create(
+        programme=programme, name=cast.calls[story.call].deciding_body
+    )
+    if created:
+        CommitteeMember.objects.bulk_create(
+            CommitteeMember(committee=committee, name=name, position=n)
+            for n, name in enumerate(DEMO_COMMITTEE_MEMBERS)
+        )
+    meeting = Meeting.objects.filter(committee=committee, date=day).first()
+    return meeting or meeting_create(
+        committee_id=committee.pk, actor=story.case_worker(cast), date=day, location="Rathaus"
+    )
+
+
 @dataclass
 class Story:
     """An application from its draft to where the demo leaves it, as dated steps.
@@ -547,7 +625,7 @@ class Story:
     def draft(self, on: dt.date, *, attach: bool = True) -> Story:
         def run(story: Story, cast: Cast) -> None:
             owner = story.owner(cast)
-            app = services.application_create(
+            app = application_create(
                 actor=owner,
                 applicant=cast.applicants[story.applicant],
                 call=cast.calls[story.call],
@@ -580,14 +658,14 @@ class Story:
         return self._add(
             on,
             "Einreichung",
-            lambda s, c: services.application_submit(application=s.app(), actor=s.owner(c)),
+            lambda s, c: application_submit(application=s.app(), actor=s.owner(c)),
         )
 
     def request_changes(self, on: dt.date, items: list[str], due_in: int = 21) -> Story:
         return self._add(
             on,
             "Nachforderung",
-            lambda s, c: services.application_request_changes(
+            lambda s, c: application_request_changes(
                 application=s.app(),
                 actor=s.case_worker(c),
                 items=items,
@@ -599,18 +677,14 @@ class Story:
         return self._add(
             on,
             "Nachreichung",
-            lambda s, c: services.application_resubmit(
-                application=s.app(), actor=s.owner(c), note=note
-            ),
+            lambda s, c: application_resubmit(application=s.app(), actor=s.owner(c), note=note),
         )
 
     def withdraw(self, on: dt.date, reason: str) -> Story:
         return self._add(
             on,
             "Rücknahme",
-            lambda s, c: services.application_withdraw(
-                application=s.app(), actor=s.owner(c), reason=reason
-            ),
+            lambda s, c: application_withdraw(application=s.app(), actor=s.owner(c), reason=reason),
         )
 
     # --- assessment, vote and decision ------------------------------------------------------
@@ -619,7 +693,7 @@ class Story:
         return self._add(
             on,
             "Fachliche Prüfung",
-            lambda s, c: services.application_start_review(
+            lambda s, c: application_start_review(
                 application=s.app(),
                 actor=s.case_worker(c),
                 note="Formelle Prüfung ohne Beanstandung.",
@@ -630,7 +704,7 @@ class Story:
         return self._add(
             on,
             "Aktenvermerk Eigenanteil",
-            lambda s, c: services.application_record_own_share_justification(
+            lambda s, c: application_record_own_share_justification(
                 application=s.app(), actor=s.case_worker(c), justification=text
             ),
         )
@@ -639,42 +713,29 @@ class Story:
         return self._add(
             on,
             "Vorlage im Gremium",
-            lambda s, c: services.application_refer_to_committee(
+            lambda s, c: agenda_item_create(
                 application=s.app(),
                 actor=s.case_worker(c),
-                body=c.calls[s.call].deciding_body,
-                meeting_date=meeting,
+                meeting=_demo_meeting(s, c, meeting),
+                proposed_amount=s.app().plan.requested_amount,
             ),
         )
 
     def vote(
-        self,
-        on: dt.date,
-        yes: int,
-        no: int,
-        abstain: int = 0,
-        *,
-        approve: bool = True,
-        amount: str | None = None,
+        self, on: dt.date, yes: int, no: int, abstain: int = 0, *, amount: str | None = None
     ) -> Story:
-        recommendation = (
-            CommitteeVote.Recommendation.APPROVE if approve else CommitteeVote.Recommendation.REJECT
-        )
-        return self._add(
-            on,
-            "Votum",
-            lambda s, c: services.application_record_vote(
-                application=s.app(),
+        def run(s: Story, c: Cast) -> AgendaItem:
+            item = AgendaItem.objects.filter(application=s.app()).latest("id")
+            members = list(item.meeting.committee.members.order_by("position"))
+            choices = ["yes"] * yes + ["no"] * no + ["abstain"] * abstain
+            return agenda_item_record_votes(
+                item=item,
                 actor=s.case_worker(c),
-                body=c.calls[s.call].deciding_body,
-                meeting_date=on,
-                votes_yes=yes,
-                votes_no=no,
-                votes_abstain=abstain,
-                recommendation=recommendation,
+                votes={m.pk: choice for m, choice in zip(members, choices, strict=False)},
                 recommended_amount=D(amount) if amount else None,
-            ),
-        )
+            )
+
+        return self._add(on, "Votum", run)
 
     def propose(
         self,
@@ -692,7 +753,7 @@ class Story:
         def run(story: Story, cast: Cast) -> None:
             app = story.app()
             granted = D(amount) if amount else app.plan.requested_amount
-            services.application_propose_approval(
+            decision_propose(
                 application=app,
                 actor=story.case_worker(cast),
                 amount=granted,
@@ -712,7 +773,7 @@ class Story:
         return self._add(
             on,
             "Ablehnungsvorschlag",
-            lambda s, c: services.application_propose_rejection(
+            lambda s, c: decision_propose_rejection(
                 application=s.app(), actor=s.case_worker(c), reasons=reasons
             ),
         )
@@ -721,26 +782,28 @@ class Story:
         return self._add(
             on,
             "Vorschlag zurückgegeben",
-            lambda s, c: services.application_return_proposal(
+            lambda s, c: decision_return(
                 application=s.app(), actor=s.case_worker(c, second=True), reason=reason
             ),
         )
 
     def confirm(self, on: dt.date) -> Story:
         self.confirmed_on = on
-        return self._add(
-            on,
-            "Entscheidung bestätigt",
-            lambda s, c: services.application_confirm_decision(
-                application=s.app(), actor=s.case_worker(c, second=True)
-            ),
-        )
+
+        def run(s: Story, c: Cast) -> Letter:
+            actor = s.case_worker(c, second=True)
+            decision = decision_confirm(application=s.app(), actor=actor)
+            # Made now, on the demo clock, so that the letter bears the day of the decision;
+            # the step after the seed's commit then finds it.
+            return decision_letter_create(decision=decision, actor=actor)
+
+        return self._add(on, "Entscheidung bestätigt", run)
 
     def waive_appeal(self, on: dt.date) -> Story:
         return self._add(
             on,
             "Rechtsbehelfsverzicht",
-            lambda s, c: services.application_waive_appeal(application=s.app(), actor=s.owner(c)),
+            lambda s, c: application_waive_appeal(application=s.app(), actor=s.owner(c)),
         )
 
     # --- deadlines: the nightly run on the day they pass --------------------------------------
@@ -752,7 +815,7 @@ class Story:
         return self._add(
             day,
             "Bestandskraft (Fristablauf)",
-            lambda s, c: services.application_expire_appeal_period(application=s.app()),
+            lambda s, c: application_expire_appeal_period(application=s.app()),
             system=True,
         )
 
@@ -761,7 +824,7 @@ class Story:
         return self._add(
             self.funding[0],
             "Projektbeginn",
-            lambda s, c: services.application_start_project(application=s.app()),
+            lambda s, c: application_start_project(application=s.app()),
             system=True,
         )
 
@@ -770,7 +833,7 @@ class Story:
         return self._add(
             self.funding[1] + dt.timedelta(days=1),
             "Ende Förderzeitraum",
-            lambda s, c: services.application_end_funding_period(application=s.app()),
+            lambda s, c: application_end_funding_period(application=s.app()),
             system=True,
         )
 
@@ -798,7 +861,7 @@ class Story:
             app = story.app()
             value = D(amount) if amount else _remaining(app)
             if planned:
-                payout = services.payout_plan(
+                payout = payout_plan(
                     application=app,
                     actor=story.case_worker(cast),
                     amount=value,
@@ -806,7 +869,7 @@ class Story:
                     kind=kind,
                 )
             else:
-                payout = services.payout_request(
+                payout = payout_request(
                     application=app, actor=story.owner(cast), amount=value, needed_on=due
                 )
             story.payout_ids.append(payout.pk)
@@ -831,7 +894,7 @@ class Story:
         return self._add(
             on,
             "Auszahlung storniert",
-            lambda s, c: services.payout_cancel(
+            lambda s, c: payout_cancel(
                 payout=s.payout_obj(number), actor=s.case_worker(c), reason=reason
             ),
         )
@@ -853,7 +916,7 @@ class Story:
         return self._add(
             on,
             "Nachforderung zum Verwendungsnachweis",
-            lambda s, c: services.application_request_proof_changes(
+            lambda s, c: application_request_proof_changes(
                 application=s.app(),
                 actor=s.case_worker(c),
                 items=items,
@@ -864,7 +927,7 @@ class Story:
     def extend_proof_deadline(self, on: dt.date, months: int, reason: str) -> Story:
         def run(story: Story, cast: Cast) -> None:
             app = story.app()
-            services.application_extend_proof_deadline(
+            application_extend_proof_deadline(
                 application=app,
                 actor=story.case_worker(cast),
                 due_date=add_months(app.proof_due_date, months),
@@ -877,10 +940,11 @@ class Story:
         return self._add(
             on,
             "Verwendungsnachweis geprüft",
-            lambda s, c: services.application_accept_proof(
+            lambda s, c: proof_check_create(
                 application=s.app(),
                 actor=s.case_worker(c),
-                note=note or "Kurzprüfung ohne Beanstandung.",
+                depth=ProofCheck.Depth.QUICK,
+                findings=note or "Kurzprüfung ohne Beanstandung.",
             ),
         )
 
@@ -888,7 +952,7 @@ class Story:
         return self._add(
             on,
             "Rückforderung",
-            lambda s, c: services.repayment_claim_create(
+            lambda s, c: repayment_claim_create(
                 application=s.app(),
                 actor=s.case_worker(c),
                 reason=reason,
@@ -901,7 +965,7 @@ class Story:
             app = story.app()
             claim = app.repayment_claims.get(state=RepaymentClaim.State.OPEN)
             last_paid = app.payouts.filter(state=Payout.State.PAID).aggregate(d=Max("paid_on"))
-            services.repayment_claim_settle(
+            repayment_claim_settle(
                 claim=claim,
                 actor=story.case_worker(cast),
                 repaid_on=on,
@@ -914,7 +978,7 @@ class Story:
         return self._add(
             on,
             "Widerruf",
-            lambda s, c: services.application_revoke(
+            lambda s, c: application_revoke(
                 application=s.app(), actor=s.case_worker(c), reason=reason
             ),
         )
@@ -923,24 +987,22 @@ class Story:
         return self._add(
             on,
             "Abschluss",
-            lambda s, c: services.application_close(
+            lambda s, c: application_close(
                 application=s.app(), actor=s.case_worker(c), note="Vorgang abgeschlossen."
             ),
         )
 
 
 def _certify(story: Story, cast: Cast, number: int) -> None:
-    services.payout_certify(payout=story.payout_obj(number), actor=story.case_worker(cast))
+    payout_certify(payout=story.payout_obj(number), actor=story.case_worker(cast))
 
 
 def _order(story: Story, cast: Cast, number: int) -> None:
-    services.payout_order(
-        payout=story.payout_obj(number), actor=story.case_worker(cast, second=True)
-    )
+    payout_order(payout=story.payout_obj(number), actor=story.case_worker(cast, second=True))
 
 
 def _export(story: Story, cast: Cast, number: int) -> None:
-    services.payout_mark_exported(
+    payout_mark_exported(
         payout=story.payout_obj(number),
         actor=cast.finance,
         batch_reference=f"AO-{timezone.localdate():%Y%m%d}",
@@ -948,7 +1010,7 @@ def _export(story: Story, cast: Cast, number: int) -> None:
 
 
 def _mark_paid(story: Story, cast: Cast, number: int) -> None:
-    services.payout_mark_paid(
+    payout_mark_paid(
         payout=story.payout_obj(number), actor=cast.finance, paid_on=timezone.localdate()
     )
 
@@ -967,7 +1029,7 @@ def _submit_proof(story: Story, cast: Cast, report: str) -> None:
         line.pk: line.amount
         for line in app.financing_lines.exclude(category__kind=FinancingKind.GRANT)
     }
-    services.application_submit_proof(
+    application_submit_proof(
         application=app,
         actor=story.owner(cast),
         report=report,
@@ -1385,7 +1447,7 @@ def stories(today: dt.date) -> list[Story]:
         .submit(day(2023, 3, 10))
         .review(day(2023, 3, 20))
         .refer(day(2023, 3, 22), meeting=day(2023, 4, 12))
-        .vote(day(2023, 4, 12), 1, 5, 1, approve=False)
+        .vote(day(2023, 4, 12), 1, 5, 1)
         .propose_rejection(
             day(2023, 4, 14),
             "Der Arbeitsausschuss des WIR 2.0-Kuratoriums hat am 12.04.2023 empfohlen, das Projekt "
@@ -2725,7 +2787,7 @@ def stories(today: dt.date) -> list[Story]:
         .submit(ago(41))
         .review(ago(37))
         .refer(ago(35), meeting=ago(9))
-        .vote(ago(9), 1, 4, approve=False)
+        .vote(ago(9), 1, 4)
         .propose_rejection(
             ago(6),
             "Die Fachjury hat das Projekt am Thema des Aufrufs gemessen: Rassismus und "

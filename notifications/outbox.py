@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
@@ -23,6 +24,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from grants.models import Decision
+from grants.services.decisions import decision_letter_create
 from notifications.models import Message
 
 logger = logging.getLogger(__name__)
@@ -66,6 +69,32 @@ def claim(ids: Iterable[int] | None = None, limit: int = BATCH_SIZE) -> list[Mes
     return list(Message.objects.filter(claim_token=token, state=Message.State.SENDING))
 
 
+def decision_letter_attachment(decision: Decision) -> dict[str, Any]:
+    """The attachment of a decision's mail: names the decision, not a file, because the letter
+    is made only after the decision's transaction commits."""
+    return {"decision_id": decision.pk, "mimetype": "application/pdf"}
+
+
+def resolve_attachments(message: Message) -> list[dict[str, str]]:
+    """The files to send: stored files as they are; a decision's letter as it is on file, made
+    now if the step after the decision's commit did not make it (the process died, say), so
+    that no decision mail goes out without its notice."""
+    files = []
+    for attachment in message.attachments:
+        if "decision_id" in attachment:
+            decision = Decision.objects.select_related("application").get(
+                pk=attachment["decision_id"]
+            )
+            letter = decision_letter_create(decision=decision)
+            attachment = {
+                "name": letter.file.name,
+                "filename": letter.filename,
+                "mimetype": attachment["mimetype"],
+            }
+        files.append(attachment)
+    return files
+
+
 def build_email(message: Message) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
@@ -75,7 +104,7 @@ def build_email(message: Message) -> EmailMultiAlternatives:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
-    for attachment in message.attachments:
+    for attachment in resolve_attachments(message):
         with default_storage.open(attachment["name"], "rb") as handle:
             email.attach(
                 attachment.get("filename") or attachment["name"].rsplit("/", 1)[-1],

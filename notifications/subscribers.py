@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from grants.models import Application, Decision, DomainEvent, Payout
-from notifications import attachments
 from notifications.models import Kind, Message
+from notifications.outbox import decision_letter_attachment
 from notifications.services import (
     Recipient,
     applicant_recipients,
@@ -126,7 +126,9 @@ def decided(event: DomainEvent) -> list[Message]:
     app: Application = event.application
     decision = _decision(event)
     approved = event.name == "application.approve"
-    letters = attachments.for_decision(decision)
+    # The letter is made after the decision's commit; the mail names it and the sender
+    # attaches it (see notifications.outbox.resolve_attachments).
+    letters = [decision_letter_attachment(decision)]
     return _write(
         event,
         Kind.APPROVED if approved else Kind.REJECTED,

@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import User
-from grants import services as grant_services
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted, RuleViolated
 from grants.models import (
     FINANCE,
@@ -37,6 +36,7 @@ from grants.models import (
     Programme,
     StatusChange,
 )
+from grants.services.payouts import payout_mark_paid
 from reporting import reports, selectors, writers
 from reporting.models import ExportBatch, ExportBatchItem, ExportFormat, ReportRun
 
@@ -249,7 +249,7 @@ def batch_mark_paid(*, actor: User, batch: ExportBatch, paid_on: dt.date) -> int
     ).select_related("application")
     count = 0
     for payout in payouts:
-        grant_services.payout_mark_paid(payout=payout, actor=actor, paid_on=paid_on)
+        payout_mark_paid(payout=payout, actor=actor, paid_on=paid_on)
         count += 1
     return count
 

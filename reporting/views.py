@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from grants import services as grant_services
 from grants.errors import ActionRefused, NotPermitted
 from grants.models import Payout, Programme
+from grants.services import payouts as payout_services
 from reporting import reports, selectors, services, writers
 from reporting.forms import ExportForm, MarkPaidForm, ReexportForm, RegisterForm, ReportForm
 from reporting.models import ExportBatch, ReportRun
@@ -260,7 +260,7 @@ def payout_mark_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
         messages.error(request, " ".join(form.errors.get("paid_on", [])))
         return target
     try:
-        grant_services.payout_mark_paid(
+        payout_services.payout_mark_paid(
             payout=payout, actor=request.user, paid_on=form.cleaned_data["paid_on"]
         )
     except NotPermitted as exc:

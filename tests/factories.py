@@ -16,13 +16,15 @@ import factory
 from django.utils import timezone
 
 from applicants.models import Applicant, ApplicantKind, Membership, User
-from grants import services
 from grants.models import (
+    AgendaItem,
     Application,
     ApplicationState,
     Area,
     Budget,
     Call,
+    Committee,
+    CommitteeMember,
     CostCategory,
     CostLine,
     FieldOfAction,
@@ -37,6 +39,22 @@ from grants.models import (
     StaffRole,
     TargetGroup,
 )
+from grants.services.applications import (
+    application_end_funding_period,
+    application_start_project,
+    application_start_review,
+    application_submit,
+)
+from grants.services.committees import agenda_item_create, agenda_item_record_votes, meeting_create
+from grants.services.decisions import application_waive_appeal, decision_confirm, decision_propose
+from grants.services.payouts import (
+    payout_certify,
+    payout_mark_exported,
+    payout_mark_paid,
+    payout_order,
+    payout_plan,
+)
+from grants.services.proof import application_submit_proof, proof_check_create
 
 PASSWORD = "test-Passwort-1"
 S = ApplicationState
@@ -245,11 +263,11 @@ def draft(world: World, **plan) -> Application:
 
 # The order in which the main path reaches each state, and how to take the next step.
 def _submit(app, w):
-    services.application_submit(application=app, actor=w.owner)
+    application_submit(application=app, actor=w.owner)
 
 
 def _review(app, w):
-    services.application_start_review(application=app, actor=w.case_worker)
+    application_start_review(application=app, actor=w.case_worker)
 
 
 def year_split(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, Decimal] | None:
@@ -263,7 +281,7 @@ def year_split(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, Decim
 def _propose(app, w):
     end = app.start_date + dt.timedelta(days=150)
     amount = app.plan.requested_amount
-    services.application_propose_approval(
+    decision_propose(
         application=app,
         actor=w.case_worker,
         amount=amount,
@@ -275,11 +293,11 @@ def _propose(app, w):
 
 
 def _confirm(app, w):
-    services.application_confirm_decision(application=app, actor=w.second_case_worker)
+    decision_confirm(application=app, actor=w.second_case_worker)
 
 
 def _waive(app, w):
-    services.application_waive_appeal(application=app, actor=w.owner)
+    application_waive_appeal(application=app, actor=w.owner)
 
 
 def _backdate_funding_period(app: Application, *, ended: bool) -> None:
@@ -292,28 +310,28 @@ def _backdate_funding_period(app: Application, *, ended: bool) -> None:
 
 def _start(app, w):
     _backdate_funding_period(app, ended=False)
-    services.application_start_project(application=app)
+    application_start_project(application=app)
 
 
 def _end(app, w):
     _backdate_funding_period(app, ended=True)
-    services.application_end_funding_period(application=app)
+    application_end_funding_period(application=app)
 
 
 def pay(app: Application, w: World, amount: Decimal) -> Payout:
     """A payout through its whole lifecycle, as the four roles would do it."""
-    payout = services.payout_plan(
+    payout = payout_plan(
         application=app, actor=w.case_worker, amount=amount, due_date=timezone.localdate()
     )
-    services.payout_certify(payout=payout, actor=w.case_worker)
-    services.payout_order(payout=payout, actor=w.second_case_worker)
-    services.payout_mark_exported(payout=payout, actor=w.finance)
-    services.payout_mark_paid(payout=payout, actor=w.finance, paid_on=timezone.localdate())
+    payout_certify(payout=payout, actor=w.case_worker)
+    payout_order(payout=payout, actor=w.second_case_worker)
+    payout_mark_exported(payout=payout, actor=w.finance)
+    payout_mark_paid(payout=payout, actor=w.finance, paid_on=timezone.localdate())
     return payout
 
 
 def _submit_proof(app, w):
-    services.application_submit_proof(
+    application_submit_proof(
         application=app,
         actor=w.owner,
         report="Das Sprachcafé fand 20-mal statt.",
@@ -326,7 +344,12 @@ def _submit_proof(app, w):
 
 
 def _accept(app, w):
-    services.application_accept_proof(application=app, actor=w.case_worker)
+    proof_check_create(
+        application=app,
+        actor=w.case_worker,
+        depth="quick",
+        findings="Kurzprüfung ohne Beanstandung.",
+    )
 
 
 MAIN_PATH = [
@@ -354,3 +377,36 @@ def advance(application: Application, world: World, to: str) -> Application:
         application.refresh_from_db()
     assert application.state == to
     return application
+
+
+def refer(
+    app: Application, world: World, *, body: str = "Fachjury", members: int = 5
+) -> AgendaItem:
+    """Puts ``app`` on the agenda of a meeting today of the programme's committee ``body``
+    (made with ``members`` members if it does not exist), as the screens do."""
+    committee, created = Committee.objects.get_or_create(programme=world.programme, name=body)
+    if created:
+        for n in range(members):
+            CommitteeMember.objects.create(
+                committee=committee, name=f"Mitglied {n + 1}", position=n
+            )
+    meeting = meeting_create(
+        committee_id=committee.pk, actor=world.case_worker, date=timezone.localdate()
+    )
+    return agenda_item_create(
+        application=app,
+        actor=world.case_worker,
+        meeting=meeting,
+        proposed_amount=app.plan.requested_amount,
+    )
+
+
+def vote(item: AgendaItem, world: World, yes: int, no: int, abstain: int = 0) -> AgendaItem:
+    """The members' votes on ``item``: the first ``yes`` say yes, the next ``no`` say no, … ."""
+    members = list(item.meeting.committee.members.order_by("position"))
+    choices = ["yes"] * yes + ["no"] * no + ["abstain"] * abstain
+    return agenda_item_record_votes(
+        item=item,
+        actor=world.case_worker,
+        votes={member.pk: choice for member, choice in zip(members, choices, strict=False)},
+    )

@@ -28,7 +28,7 @@ from grants.models import (
     TargetGroup,
     add_months,
 )
-from grants.services import MAX_LINE_AMOUNT
+from grants.services.base import MAX_LINE_AMOUNT
 
 
 class MoneyField(forms.DecimalField):

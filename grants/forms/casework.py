@@ -263,7 +263,7 @@ class ProposeForm(StepForm):
         last = (app.end_date or start).year
         self.years = list(range(first, max(first, last) + 1))
         if len(self.years) > 1:
-            from grants.services import suggest_year_split
+            from grants.services.decisions import suggest_year_split
 
             split = suggest_year_split(amount, start, max(app.end_date or start, start))
             for year in self.years:

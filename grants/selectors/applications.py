@@ -15,14 +15,8 @@ from django.utils.translation import gettext as _
 
 from applicants.models import User
 from applicants.selectors import expired_standard_documents
-from grants.models import Application, ApplicationState, PlanSummary, StaffRole
-
-
-def programmes_for_staff(user: User, role: str | None = None) -> QuerySet:
-    roles = StaffRole.objects.filter(user=user)
-    if role is not None:
-        roles = roles.filter(role=role)
-    return roles.values("programme_id")
+from grants.models import Application, ApplicationState, PlanSummary
+from grants.selectors.programmes import programmes_for_staff
 
 
 def applications_for_applicant_user(user: User) -> QuerySet[Application]:

@@ -1,15 +1,5 @@
-"""Interest on repayment claims under § 49a (3) VwVfG, free of the database so that each
-figure can be checked by hand.
-
-- Rate: five percentage points above the Basiszinssatz (§ 247 BGB) per year. The base rate
-  changes on 1 January and 1 July; a period that spans a change is split there.
-- Days: from the day the money was paid out up to, not including, the day it came back
-  (``until - since`` days). Each day bears 1/365 of the yearly rate, 1/366 in a leap year,
-  so a period is also split at New Year.
-- Several payouts: the claimed sum is taken from the latest payouts first. Money paid last is
-  the money the project did not need, and this order charges the recipient the least.
-- Rounding: exact decimals per segment, the total rounded once to the cent (half up).
-"""
+"""Figures of the proof of use and of repayment claims, computed without changing anything: the
+grant the actual figures justify, and interest under § 49a VwVfG."""
 
 from __future__ import annotations
 
@@ -19,7 +9,42 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-CENT = Decimal("0.01")
+from django.utils.translation import gettext as _
+
+from grants.errors import RuleViolated
+from grants.models import (
+    CENT,
+    ZERO,
+    BaseRate,
+    FinancingType,
+    Payout,
+    RepaymentClaim,
+)
+
+
+def base_rates() -> list[tuple[dt.date, Decimal]]:
+    return list(BaseRate.objects.values_list("valid_from", "rate_percent"))
+
+
+def repayment_interest(claim: RepaymentClaim, until: dt.date) -> InterestResult:
+    """§ 49a VwVfG interest on ``claim`` if it is repaid on ``until``: from each payout the
+    claim takes back (latest first) up to the day of repayment."""
+    paid = claim.application.payouts.filter(state=Payout.State.PAID).values_list(
+        "paid_on", "amount"
+    )
+    try:
+        taken = allocate_latest_first(claim.principal, list(paid))
+        return interest_49a(amounts=taken, until=until, rates=base_rates())
+    except LookupError as exc:
+        raise RuleViolated(
+            _(
+                "Für den Zeitraum ist kein Basiszinssatz hinterlegt; bitte in der Verwaltung ergänzen."
+            )
+        ) from exc
+    except ValueError as exc:
+        raise RuleViolated(_("Die Rückforderung übersteigt die ausgezahlten Mittel.")) from exc
+
+
 POINTS_ABOVE_BASE = Decimal("5")
 
 
@@ -111,3 +136,29 @@ def interest_49a(
             )
             day = end
     return InterestResult(segments)
+
+
+def justified_grant(
+    *,
+    financing_type: str,
+    approved: Decimal,
+    planned_costs: Decimal,
+    actual_costs: Decimal,
+    actual_other_financing: Decimal,
+) -> Decimal:
+    """The grant that the actual figures of a proof of use justify.
+
+    - Fehlbedarf: the grant fills the gap, so every euro saved or earned reduces it.
+    - Anteil: the grant stays the approved share of the costs.
+    - Festbetrag: fixed, reduced only where the costs fall below it.
+    Never more than approved.
+    """
+    if financing_type == FinancingType.DEFICIT:
+        grant = actual_costs - actual_other_financing
+    elif financing_type == FinancingType.PROPORTIONAL:
+        grant = (actual_costs * approved / planned_costs) if planned_costs else ZERO
+    elif financing_type == FinancingType.FIXED_AMOUNT:
+        grant = actual_costs
+    else:
+        raise ValueError(f"unknown financing type {financing_type!r}")
+    return min(approved, max(ZERO, grant)).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -46,7 +46,9 @@ from grants.models import (
     Programme,
     StaffRole,
 )
-from grants.selectors import applications_for_staff, programmes_for_staff
+from grants.permissions import casework_programmes
+from grants.selectors.applications import applications_for_staff
+from grants.selectors.programmes import programmes_for_staff
 
 S = ApplicationState
 CASE_WORKER = StaffRole.Role.CASE_WORKER
@@ -64,14 +66,6 @@ DEADLINE_LABELS = {
     "response_due_date": _("Nachreichung fällig"),
     "proof_due_date": _("Verwendungsnachweis fällig"),
 }
-
-
-def casework_programmes(user: User) -> QuerySet[Programme]:
-    return Programme.objects.filter(pk__in=programmes_for_staff(user, CASE_WORKER)).order_by("code")
-
-
-def is_case_worker(user: User) -> bool:
-    return user.is_authenticated and StaffRole.objects.filter(user=user, role=CASE_WORKER).exists()
 
 
 def with_queue_figures(applications: QuerySet[Application]) -> QuerySet[Application]:

@@ -1,36 +1,50 @@
-"""Applications from the draft to the decision, and the deadlines the system runs."""
+"""Applications from the draft to the decision's preparation: the portal's steps (project, plan,
+attachments, each locking the row and checking its state again), submission, requests for
+changes, withdrawal, and the deadlines the system runs."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass as _dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as _ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import Applicant, Membership, User
-from grants import budget
+from applicants.uploads import check_upload
 from grants.errors import ActionRefused, NotPermitted, RuleViolated
-from grants.formatting import eur
-from grants.lifecycle import apply, check, fire, record
+from grants.lifecycle import check, fire
 from grants.models import (
-    CASE_WORKER,
-    ZERO,
+    EDITABLE_STATES,
+    PROOF_EDITABLE_STATES,
     Application,
-    BudgetEntry,
+    Area,
+    Attachment,
     Call,
-    CommitteeVote,
+    CostCategory,
+    CostLine,
     Decision,
-    DecisionYearAmount,
+    DocumentType,
+    FieldOfAction,
     FileNumberSequence,
-    Payout,
-    add_months,
-    money,
+    FinancingCategory,
+    FinancingLine,
+    S,
+    TargetGroup,
 )
-from grants.services.base import S, _lock, _require, _require_reason, logger
+from grants.services.base import (
+    _lock_for_applicant,
+    _money_in_range,
+    _require_reason,
+    _unless_changed,
+    logger,
+)
 
 
 @transaction.atomic
@@ -80,8 +94,10 @@ def application_request_changes(
     items: Sequence[str],
     due_date: dt.date,
     announce: bool = True,
+    seen: str | None = None,
 ) -> Application:
     """Nachforderung: lists what is missing and until when; unlocks the application."""
+    application = _unless_changed(application, seen)
     items = [item.strip() for item in items if item.strip()]
     if not items:
         raise RuleViolated(_("Bitte nennen Sie mindestens eine fehlende Unterlage oder Angabe."))
@@ -114,278 +130,18 @@ def application_withdraw(*, application: Application, actor: User, reason: str) 
     return application
 
 
-# --- assessment and decision ----------------------------------------------------------------
-
-
 @transaction.atomic
 def application_start_review(
-    *, application: Application, actor: User, note: str = "", announce: bool = True
+    *,
+    application: Application,
+    actor: User,
+    note: str = "",
+    announce: bool = True,
+    seen: str | None = None,
 ) -> Application:
+    application = _unless_changed(application, seen)
     fire(application, "start_review", actor=actor, reason=note.strip(), announce=announce)
     return application
-
-
-@transaction.atomic
-def application_record_own_share_justification(
-    *, application: Application, actor: User, justification: str
-) -> Application:
-    """Aktenvermerk that allows an own share below the programme's minimum."""
-    _require(CASE_WORKER, application, actor)
-    if application.state not in (S.SUBMITTED, S.IN_REVIEW, S.AWAITING_VOTE, S.VOTED):
-        raise RuleViolated(_("Ein Aktenvermerk ist nur während der Prüfung möglich."))
-    application.own_share_justification = _require_reason(justification)
-    application.save(update_fields=["own_share_justification"])
-    return application
-
-
-@transaction.atomic
-def application_refer_to_committee(
-    *, application: Application, actor: User, body: str, meeting_date: dt.date
-) -> Application:
-    fire(
-        application,
-        "refer_to_committee",
-        actor=actor,
-        data={"body": body, "meeting_date": meeting_date},
-    )
-    return application
-
-
-@transaction.atomic
-def application_record_vote(
-    *,
-    application: Application,
-    actor: User,
-    body: str,
-    meeting_date: dt.date,
-    votes_yes: int,
-    votes_no: int,
-    votes_abstain: int,
-    recommendation: str,
-    recommended_amount: Decimal | None = None,
-    note: str = "",
-) -> CommitteeVote:
-    check(application, "record_vote", actor)
-    if min(votes_yes, votes_no, votes_abstain) < 0:
-        raise RuleViolated(_("Stimmenzahlen dürfen nicht negativ sein."))
-    vote = CommitteeVote(
-        application=application,
-        body=body,
-        meeting_date=meeting_date,
-        votes_yes=votes_yes,
-        votes_no=votes_no,
-        votes_abstain=votes_abstain,
-        recommendation=recommendation,
-        recommended_amount=recommended_amount,
-        recorded_by=actor,
-    )
-    vote.full_clean(exclude=["application", "recorded_by"])
-    vote.save()
-    fire(
-        application,
-        "record_vote",
-        actor=actor,
-        reason=note.strip(),
-        data={
-            "vote_id": vote.pk,
-            "recommendation": recommendation,
-            "yes": votes_yes,
-            "no": votes_no,
-            "abstain": votes_abstain,
-        },
-    )
-    return vote
-
-
-def _split_by_year(
-    amount: Decimal, start: dt.date, end: dt.date, year_amounts: Mapping[int, Decimal] | None
-) -> dict[int, Decimal]:
-    if not year_amounts:
-        if start.year != end.year:
-            raise RuleViolated(
-                _(
-                    "Der Förderzeitraum reicht über mehrere Haushaltsjahre: Bitte teilen Sie "
-                    "den Betrag auf die Jahre auf."
-                )
-            )
-        return {start.year: amount}
-    split = {int(year): money(value) for year, value in year_amounts.items() if value}
-    if any(year < start.year or year > end.year for year in split):
-        raise RuleViolated(_("Die Jahresanteile müssen im Förderzeitraum liegen."))
-    if any(value <= 0 for value in split.values()):
-        raise RuleViolated(_("Jahresanteile müssen positiv sein."))
-    if sum(split.values(), ZERO) != amount:
-        raise RuleViolated(
-            _("Die Jahresanteile ergeben %(sum)s, bewilligt werden sollen %(amount)s.")
-            % {"sum": eur(sum(split.values(), ZERO)), "amount": eur(amount)}
-        )
-    return split
-
-
-@transaction.atomic
-def application_propose_approval(
-    *,
-    application: Application,
-    actor: User,
-    amount: Decimal,
-    funding_start: dt.date,
-    funding_end: dt.date,
-    purpose: str,
-    conditions: str = "",
-    financing_type: str | None = None,
-    year_amounts: Mapping[int, Decimal] | None = None,
-    note: str = "",
-) -> Decision:
-    """First pair of eyes: a funding notice is proposed for confirmation by a colleague."""
-    check(application, "propose_approval", actor)
-    amount = money(amount)
-    plan = application.plan
-    if amount <= 0:
-        raise RuleViolated(_("Der Betrag muss größer als 0 € sein."))
-    if amount > plan.requested_amount:
-        raise RuleViolated(
-            _("Es kann höchstens die beantragte Zuwendung von %(requested)s bewilligt werden.")
-            % {"requested": eur(plan.requested_amount)}
-        )
-    if funding_end < funding_start:
-        raise RuleViolated(_("Das Ende des Förderzeitraums liegt vor seinem Beginn."))
-    if funding_end > add_months(funding_start, application.programme.max_project_months):
-        raise RuleViolated(_("Der Förderzeitraum überschreitet die Höchstlaufzeit des Programms."))
-    if not purpose.strip():
-        raise RuleViolated(_("Bitte geben Sie den Zuwendungszweck an."))
-    split = _split_by_year(amount, funding_start, funding_end, year_amounts)
-    decision = Decision.objects.create(
-        application=application,
-        outcome=Decision.Outcome.APPROVE,
-        amount=amount,
-        financing_type=financing_type
-        or application.programme.financing_type_for(amount, plan.own_share_percent),
-        funding_start=funding_start,
-        funding_end=funding_end,
-        purpose=purpose.strip(),
-        conditions=conditions.strip(),
-        proposed_by=actor,
-    )
-    DecisionYearAmount.objects.bulk_create(
-        DecisionYearAmount(decision=decision, fiscal_year=year, amount=value)
-        for year, value in sorted(split.items())
-    )
-    fire(
-        application,
-        "propose_approval",
-        actor=actor,
-        reason=note.strip(),
-        data={"decision_id": decision.pk, "amount": amount, "years": split},
-        announce=False,
-    )
-    return decision
-
-
-@transaction.atomic
-def application_propose_rejection(
-    *, application: Application, actor: User, reasons: str
-) -> Decision:
-    check(application, "propose_rejection", actor)
-    decision = Decision.objects.create(
-        application=application,
-        outcome=Decision.Outcome.REJECT,
-        reasons=_require_reason(reasons),
-        proposed_by=actor,
-    )
-    fire(
-        application,
-        "propose_rejection",
-        actor=actor,
-        reason=decision.reasons,
-        data={"decision_id": decision.pk},
-        announce=False,
-    )
-    return decision
-
-
-@transaction.atomic
-def application_return_proposal(
-    *, application: Application, actor: User, reason: str
-) -> Application:
-    pending = application.pending_decision
-    fire(application, "return_proposal", actor=actor, reason=_require_reason(reason))
-    Decision.objects.filter(pk=pending.pk).update(status=Decision.Status.RETURNED)
-    return application
-
-
-@transaction.atomic
-def application_confirm_decision(
-    *, application: Application, actor: User, note: str = ""
-) -> Decision:
-    """Second pair of eyes: confirms the pending proposal. An approval commits its amount
-    against the budget of each fiscal year; if any budget falls short, nothing happens."""
-    decision = application.pending_decision
-    if decision is None:
-        raise RuleViolated(_("Es liegt kein Entscheidungsvorschlag vor."))
-    if decision.outcome == Decision.Outcome.APPROVE:
-        name, data = "approve", {"decision_id": decision.pk, "amount": decision.amount}
-        appeal_deadline = add_months(
-            timezone.localdate(), application.programme.appeal_period_months
-        )
-        source = apply(
-            application, name, actor=actor, decision=decision, appeal_deadline=appeal_deadline
-        )
-        budget.commit(application=application, decision=decision, actor=actor)
-    else:
-        name, data = "reject", {"decision_id": decision.pk}
-        source = apply(application, name, actor=actor)
-    decision.status = Decision.Status.CONFIRMED
-    decision.confirmed_by = actor
-    decision.confirmed_at = timezone.now()
-    decision.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    # Announced last, so that subscribers (mail, the letter) see the confirmed decision.
-    record(
-        application,
-        transition=name,
-        source=source,
-        target=application.state,
-        actor=actor,
-        reason=note.strip() if name == "approve" else decision.reasons,
-        data=data,
-    )
-    return decision
-
-
-@transaction.atomic
-def application_waive_appeal(*, application: Application, actor: User) -> Application:
-    """Rechtsbehelfsverzicht: the recipient accepts the notice; it becomes final now."""
-    fire(application, "waive_appeal", actor=actor)
-    return application
-
-
-@transaction.atomic
-def application_revoke(*, application: Application, actor: User, reason: str) -> Application:
-    """Widerruf: open payouts are cancelled, unspent money released; paid money is then
-    claimed back with :func:`repayment_claim_create`."""
-    application = _lock(application)
-    reason = _require_reason(reason)
-    check(application, "revoke", actor)
-    for payout in application.payouts.filter(
-        state__in=[
-            Payout.State.PLANNED,
-            Payout.State.REQUESTED,
-            Payout.State.CERTIFIED,
-            Payout.State.ORDERED,
-        ]
-    ):
-        fire(payout, "cancel", actor=actor, reason=reason)
-    fire(application, "revoke", actor=actor, reason=reason)
-    budget.reduce_commitment(
-        application=application,
-        to=application.paid_or_pending_amount,
-        kind=BudgetEntry.Kind.RELEASE,
-        actor=actor,
-        note=_("Widerruf %(file)s") % {"file": application.file_number},
-    )
-    return application
-
-
-# --- deadlines run by the system --------------------------------------------------------------
 
 
 @transaction.atomic
@@ -426,3 +182,184 @@ def run_deadlines() -> dict[str, int]:
                 continue
             counts[key] += 1
     return counts
+
+
+@_dataclass(frozen=True)
+class PlanLine:
+    category_id: int
+    description: str
+    amount: Decimal
+
+
+@transaction.atomic
+def application_update_project(
+    *,
+    application: Application,
+    actor: User,
+    title: str,
+    summary: str,
+    goals: str,
+    start_date: dt.date | None,
+    end_date: dt.date | None,
+    expected_participants: int | None,
+    early_start_requested: bool,
+    early_start_reason: str,
+) -> Application:
+    """Step "Projekt": what, why, when. A draft may stay incomplete; the check step lists
+    what is missing. Contradictory input is refused."""
+    application = _lock_for_applicant(application, actor, EDITABLE_STATES)
+    title = title.strip()
+    if not title:
+        raise RuleViolated(_("Bitte geben Sie einen Projekttitel an."))
+    if start_date and end_date and end_date < start_date:
+        raise RuleViolated(_("Das Projektende liegt vor dem Projektbeginn."))
+    if early_start_requested and not early_start_reason.strip():
+        raise RuleViolated(_("Bitte begründen Sie, warum das Projekt vorzeitig beginnen soll."))
+    application.title = title
+    application.summary = summary.strip()
+    application.goals = goals.strip()
+    application.start_date = start_date
+    application.end_date = end_date
+    application.expected_participants = expected_participants
+    application.early_start_requested = early_start_requested
+    application.early_start_reason = early_start_reason.strip() if early_start_requested else ""
+    fields = [
+        "title",
+        "summary",
+        "goals",
+        "start_date",
+        "end_date",
+        "expected_participants",
+        "early_start_requested",
+        "early_start_reason",
+    ]
+    try:
+        application.full_clean(exclude=["state", "call", "programme", "applicant", "created_by"])
+    except _ValidationError as exc:
+        raise RuleViolated(exc.messages) from exc
+    application.save(update_fields=fields)
+    return application
+
+
+@transaction.atomic
+def application_update_classification(
+    *,
+    application: Application,
+    actor: User,
+    target_groups: Sequence[TargetGroup],
+    fields_of_action: Sequence[FieldOfAction],
+    areas: Sequence[Area],
+) -> Application:
+    """Step "Zuordnung": target groups, fields of action and areas of the programme."""
+    application = _lock_for_applicant(application, actor, EDITABLE_STATES)
+    for items in (target_groups, fields_of_action, areas):
+        if any(item.programme_id != application.programme_id for item in items):
+            raise RuleViolated(_("Diese Auswahl gehört nicht zu diesem Förderprogramm."))
+    application.target_groups.set(target_groups)
+    application.fields_of_action.set(fields_of_action)
+    application.areas.set(areas)
+    return application
+
+
+@transaction.atomic
+def application_replace_plan(
+    *,
+    application: Application,
+    actor: User,
+    costs: Sequence[PlanLine],
+    financing: Sequence[PlanLine],
+) -> Application:
+    """Step "Kosten und Finanzierung": the plan's rows are replaced as a whole. The plan may
+    be unbalanced while it is a draft; submission requires it to balance."""
+    application = _lock_for_applicant(application, actor, EDITABLE_STATES)
+    cost_categories = set(
+        CostCategory.objects.filter(programme_id=application.programme_id).values_list(
+            "pk", flat=True
+        )
+    )
+    financing_categories = set(
+        FinancingCategory.objects.filter(programme_id=application.programme_id).values_list(
+            "pk", flat=True
+        )
+    )
+    cost_rows = []
+    for position, line in enumerate(costs, 1):
+        label = _("Ausgaben, Zeile %(n)s") % {"n": position}
+        if line.category_id not in cost_categories:
+            raise RuleViolated(_("%(line)s: Bitte wählen Sie eine Ausgabenart.") % {"line": label})
+        if not line.description.strip():
+            raise RuleViolated(_("%(line)s: Bitte beschreiben Sie die Ausgabe.") % {"line": label})
+        cost_rows.append(
+            CostLine(
+                application=application,
+                category_id=line.category_id,
+                description=line.description.strip()[:200],
+                amount=_money_in_range(line.amount, label),
+                position=position,
+            )
+        )
+    financing_rows = []
+    for position, line in enumerate(financing, 1):
+        label = _("Finanzierung, Zeile %(n)s") % {"n": position}
+        if line.category_id not in financing_categories:
+            raise RuleViolated(
+                _("%(line)s: Bitte wählen Sie eine Finanzierungsart.") % {"line": label}
+            )
+        financing_rows.append(
+            FinancingLine(
+                application=application,
+                category_id=line.category_id,
+                description=line.description.strip()[:200],
+                amount=_money_in_range(line.amount, label),
+                position=position,
+            )
+        )
+    application.cost_lines.all().delete()
+    application.financing_lines.all().delete()
+    CostLine.objects.bulk_create(cost_rows)
+    FinancingLine.objects.bulk_create(financing_rows)
+    return application
+
+
+def _attachment_states(document_type: DocumentType) -> Sequence[str]:
+    if document_type.stage == DocumentType.Stage.PROOF_OF_USE:
+        return PROOF_EDITABLE_STATES
+    if document_type.stage == DocumentType.Stage.CORRESPONDENCE:
+        return [state for state in S.values if state not in (S.DRAFT, S.CLOSED)]
+    return EDITABLE_STATES
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    application: Application,
+    actor: User,
+    document_type: DocumentType,
+    upload: UploadedFile,
+) -> Attachment:
+    """An attachment checked by its content (PDF, images, office documents) and size, stored
+    under a random name outside the web root."""
+    if document_type.programme_id != application.programme_id:
+        raise RuleViolated(_("Diese Dokumentart gehört nicht zu diesem Förderprogramm."))
+    application = _lock_for_applicant(application, actor, _attachment_states(document_type))
+    try:
+        content_type = check_upload(upload)
+    except _ValidationError as exc:
+        raise RuleViolated(exc.messages) from exc
+    return Attachment.objects.create(
+        application=application,
+        document_type=document_type,
+        file=upload,
+        original_name=(upload.name or "anlage")[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, actor: User) -> None:
+    _lock_for_applicant(attachment.application, actor, _attachment_states(attachment.document_type))
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))

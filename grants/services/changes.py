@@ -18,7 +18,7 @@ from grants.models import (
     ChangeRequest,
     add_months,
 )
-from grants.services.base import _lock, _require, _require_reason
+from grants.services.base import _lock, _require, _require_reason, _unless_changed
 
 
 @transaction.atomic
@@ -103,7 +103,7 @@ def change_request_submit(
 
 @transaction.atomic
 def change_request_decide(
-    *, change_request: ChangeRequest, actor: User, approve: bool, note: str = ""
+    *, application: Application, actor: User, approve: bool, note: str = "", seen: str | None = None
 ) -> ChangeRequest:
     """The case worker approves or rejects a change request (a note is required to reject).
 
@@ -111,6 +111,10 @@ def change_request_decide(
     of the proof of use, recorded on the application's trail (``extend_funding_period``).
     Approving a plan change only records the decision: the plan lines are not rewritten here;
     the recipient enters the changed plan figures in the proof of use."""
+    application = _unless_changed(application, seen)
+    change_request = application.change_requests.filter(state=ChangeRequest.State.REQUESTED).first()
+    if change_request is None:
+        raise RuleViolated(_("Es liegt kein offener Änderungsantrag vor."))
     note = (note or "").strip()
     if approve:
         fire(change_request, "approve", actor=actor, reason=note, by=actor, note=note)

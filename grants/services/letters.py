@@ -8,12 +8,10 @@ application (``Letter``) and never regenerated: what was sent stays what is on f
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.template import TemplateSyntaxError, engines
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -26,7 +24,6 @@ from grants.formatting import eur
 from grants.models import (
     Application,
     Decision,
-    Letter,
     LetterKind,
     LetterTemplate,
     Meeting,
@@ -194,42 +191,6 @@ def render_letter(decision: Decision, language: str) -> tuple[str, bytes]:
             },
         )
     return subject, html_to_pdf(html)
-
-
-def letter_for_decision(decision: Decision, actor=None) -> Letter:
-    """The letter of ``decision``, made now if it does not exist yet (idempotent)."""
-    kind = (
-        LetterKind.APPROVAL
-        if decision.outcome == Decision.Outcome.APPROVE
-        else LetterKind.REJECTION
-    )
-    existing = Letter.objects.filter(decision=decision, kind=kind).first()
-    if existing is not None:
-        return existing
-    app = decision.application
-    language = letter_language(app)
-    _subject, pdf = render_letter(decision, language)
-    prefix = "Zuwendungsbescheid" if kind == LetterKind.APPROVAL else "Ablehnungsbescheid"
-    filename = f"{prefix}-{app.file_number}.pdf"
-    letter = Letter(
-        application=app,
-        decision=decision,
-        kind=kind,
-        language=language,
-        filename=filename,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        created_by=actor if actor is not None else decision.confirmed_by,
-    )
-    letter.file.save(filename, ContentFile(pdf), save=False)
-    letter.save()
-    return letter
-
-
-def decision_letter_attachment(decision: Decision) -> list[dict[str, str]]:
-    """Provider for notifications.attachments: the decision mail carries the letter. It runs
-    in the decision's transaction, so a rolled-back decision keeps no letter row."""
-    letter = letter_for_decision(decision)
-    return [{"name": letter.file.name, "filename": letter.filename, "mimetype": "application/pdf"}]
 
 
 def meeting_pdf(meeting: Meeting, *, results: bool) -> bytes:

@@ -1,4 +1,5 @@
-"""Payouts: calls for funds, payment plans, certification and order by two people, export and payment."""
+"""Payouts: requested by the recipient or planned by case work, certified, ordered (four eyes),
+exported and paid."""
 
 from __future__ import annotations
 
@@ -18,11 +19,46 @@ from grants.models import (
     CASE_WORKER,
     PAYABLE_STATES,
     Application,
+    Decision,
     Payout,
     add_months,
     money,
 )
-from grants.services.base import _lock, _require, _require_reason
+from grants.services.base import _lock, _require, _require_reason, _unchanged
+
+
+@transaction.atomic
+def payout_plan_from_decision(
+    *, application: Application, actor: User, seen: str | None = None
+) -> list[Payout]:
+    """Turns the payment plan of the notice into planned payouts, once the notice is final."""
+    application = _unchanged(application, seen)
+    _require(CASE_WORKER, application, actor)
+    decision = (
+        application.decisions.filter(
+            status=Decision.Status.CONFIRMED, outcome=Decision.Outcome.APPROVE
+        )
+        .order_by("-id")
+        .first()
+    )
+    instalments = list(decision.planned_instalments.all()) if decision else []
+    if not instalments:
+        raise RuleViolated(_("Der Bescheid enthält keinen Zahlungsplan."))
+    if application.payouts.exclude(state=Payout.State.CANCELLED).exists():
+        raise RuleViolated(_("Es gibt bereits Auszahlungen; bitte einzeln planen."))
+    today = timezone.localdate()
+    return [
+        payout_plan(
+            application=application,
+            actor=actor,
+            amount=instalment.amount,
+            due_date=max(instalment.due_date, today),
+            kind=Payout.Kind.FINAL if last else Payout.Kind.INSTALMENT,
+        )
+        for last, instalment in (
+            (i == len(instalments) - 1, inst) for i, inst in enumerate(instalments)
+        )
+    ]
 
 
 def _check_payout_amount(application: Application, amount: Decimal) -> Decimal:
@@ -103,10 +139,11 @@ def payout_plan(
     amount: Decimal,
     due_date: dt.date,
     kind: str = Payout.Kind.INSTALMENT,
+    seen: str | None = None,
 ) -> Payout:
     """An instalment scheduled by the case worker (payment plan of the notice)."""
+    application = _unchanged(application, seen)
     _require(CASE_WORKER, application, actor)
-    application = _lock(application)
     amount = _check_payout_amount(application, amount)
     payout = Payout.objects.create(
         application=application,

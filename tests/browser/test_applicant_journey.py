@@ -16,8 +16,14 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from applicants.models import Applicant, User
-from grants import services
 from grants.models import Application, ApplicationState, DocumentType
+from grants.services.applications import (
+    application_end_funding_period,
+    application_request_changes,
+    application_start_project,
+    application_start_review,
+)
+from grants.services.decisions import decision_confirm, decision_propose
 from tests.factories import build_world, year_split
 from tests.screenshots import take
 
@@ -212,7 +218,7 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
     shot(page, "eingegangen")
 
     # --- a request for items, answered -------------------------------------------------------
-    services.application_request_changes(
+    application_request_changes(
         application=application,
         actor=world.case_worker,
         items=["Bitte nennen Sie die Orte der Treffen in der Kurzbeschreibung."],
@@ -234,9 +240,9 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
     assert application.state == S.SUBMITTED
 
     # --- approval by two case workers, accepted with waiver -----------------------------------
-    services.application_start_review(application=application, actor=world.case_worker)
+    application_start_review(application=application, actor=world.case_worker)
     end = application.start_date + dt.timedelta(days=150)
-    services.application_propose_approval(
+    decision_propose(
         application=application,
         actor=world.case_worker,
         amount=application.plan.requested_amount,
@@ -245,7 +251,7 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
         purpose="Sprachcafé Linden",
         year_amounts=year_split(application.plan.requested_amount, application.start_date, end),
     )
-    services.application_confirm_decision(application=application, actor=world.second_case_worker)
+    decision_confirm(application=application, actor=world.second_case_worker)
     page.goto(f"{base}/antraege/{application.pk}/")
     expect(page.get_by_role("heading", name="Ihr Bescheid")).to_be_visible()
     axe_check(page)
@@ -276,8 +282,8 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
         funding_start=today - dt.timedelta(days=200), funding_end=today - dt.timedelta(days=1)
     )
     application.refresh_from_db()
-    services.application_start_project(application=application)
-    services.application_end_funding_period(application=application)
+    application_start_project(application=application)
+    application_end_funding_period(application=application)
     page.goto(f"{base}/antraege/{application.pk}/verwendungsnachweis/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Verwendungsnachweis")
     page.get_by_label("Sachbericht").fill("20 Treffen mit je 15 bis 25 Teilnehmenden.")

@@ -12,8 +12,15 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from grants import services
 from grants.models import ApplicationState, AssessmentCriterion, ChecklistItem, FinancingKind
+from grants.services.applications import (
+    application_end_funding_period,
+    application_resubmit,
+    application_start_project,
+)
+from grants.services.decisions import application_waive_appeal
+from grants.services.payouts import payout_mark_exported, payout_mark_paid
+from grants.services.proof import application_submit_proof
 from tests.factories import _backdate_funding_period, advance, build_world, draft
 from tests.screenshots import take
 
@@ -71,7 +78,7 @@ def test_case_work_journey(page: Page, live_server, axe_check) -> None:
     assert app.state == S.CHANGES_REQUESTED
 
     # The applicant resubmits; the case worker starts the review and proposes the notice.
-    services.application_resubmit(application=app, actor=world.owner, note="Satzung anbei")
+    application_resubmit(application=app, actor=world.owner, note="Satzung anbei")
     page.goto(base + f"/antraege/{app.pk}/")
     page.get_by_role("link", name="Fachliche Prüfung beginnen").click()
     page.get_by_role("button", name="Fachliche Prüfung beginnen").click()
@@ -94,9 +101,9 @@ def test_case_work_journey(page: Page, live_server, axe_check) -> None:
     expect(page.get_by_role("link", name="Zuwendungsbescheid (PDF", exact=False)).to_be_visible()
 
     # The recipient waives appeal, the project starts (deadline job).
-    services.application_waive_appeal(application=app, actor=world.owner)
+    application_waive_appeal(application=app, actor=world.owner)
     _backdate_funding_period(app, ended=False)
-    services.application_start_project(application=app)
+    application_start_project(application=app)
 
     # 3. Payout: planned and certified by one, ordered by the other.
     login_as(page, live_server, world.case_worker)
@@ -119,12 +126,12 @@ def test_case_work_journey(page: Page, live_server, axe_check) -> None:
     )
 
     # Finance pays; the period ends; the recipient submits the proof with lower costs.
-    services.payout_mark_exported(payout=payout, actor=world.finance)
-    services.payout_mark_paid(payout=payout, actor=world.finance, paid_on=timezone.localdate())
+    payout_mark_exported(payout=payout, actor=world.finance)
+    payout_mark_paid(payout=payout, actor=world.finance, paid_on=timezone.localdate())
     app.refresh_from_db()
     _backdate_funding_period(app, ended=True)
-    services.application_end_funding_period(application=app)
-    services.application_submit_proof(
+    application_end_funding_period(application=app)
+    application_submit_proof(
         application=app,
         actor=world.owner,
         report="Das Sprachcafé fand 18-mal statt.",

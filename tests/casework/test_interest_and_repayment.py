@@ -10,8 +10,6 @@ from decimal import Decimal
 
 import pytest
 
-from grants import services
-from grants.interest import allocate_latest_first, interest_49a
 from grants.models import (
     ApplicationState,
     BaseRate,
@@ -20,6 +18,14 @@ from grants.models import (
     Payout,
     ProofCheck,
     RepaymentClaim,
+)
+from grants.selectors.proof import allocate_latest_first, interest_49a
+from grants.services.decisions import decision_confirm, decision_propose
+from grants.services.proof import (
+    application_submit_proof,
+    proof_check_create,
+    repayment_claim_create,
+    repayment_claim_record_repayment,
 )
 from tests.factories import advance, draft, pay, year_split
 
@@ -86,7 +92,7 @@ def _checked(world, financing_type, *, actual_costs, actual_own, payouts, recogn
     with the actual figures, checked (in depth if ``recognised``)."""
     app = advance(draft(world), world, S.IN_REVIEW)
     end = app.start_date + dt.timedelta(days=150)
-    services.application_propose_notice(
+    decision_propose(
         application=app,
         actor=world.case_worker,
         amount=D("8000"),
@@ -96,13 +102,13 @@ def _checked(world, financing_type, *, actual_costs, actual_own, payouts, recogn
         financing_type=financing_type,
         year_amounts=year_split(D("8000"), app.start_date, end),
     )
-    services.application_confirm(application=app, actor=world.second_case_worker)
+    decision_confirm(application=app, actor=world.second_case_worker)
     app = advance(app, world, S.RUNNING)
     for paid_on, amount in payouts:
         payout = pay(app, world, amount)
         Payout.objects.filter(pk=payout.pk).update(paid_on=paid_on)
     app = advance(app, world, S.PROOF_DUE)
-    services.application_submit_proof(
+    application_submit_proof(
         application=app,
         actor=world.owner,
         report="Bericht",
@@ -113,7 +119,7 @@ def _checked(world, financing_type, *, actual_costs, actual_own, payouts, recogn
         },
     )
     app.refresh_from_db()
-    services.application_check_proof(
+    proof_check_create(
         application=app,
         actor=world.case_worker,
         depth=ProofCheck.Depth.IN_DEPTH if recognised else ProofCheck.Depth.QUICK,
@@ -127,15 +133,13 @@ def _checked(world, financing_type, *, actual_costs, actual_own, payouts, recogn
 
 
 def _claim_and_repay(world, app, repaid_on):
-    claim = services.repayment_claim_create(
+    claim = repayment_claim_create(
         application=app,
         actor=world.case_worker,
         reason="Minderausgaben",
         due_date=dt.date.today() + dt.timedelta(30),
     )
-    services.repayment_claim_record_repayment(
-        claim=claim, actor=world.case_worker, repaid_on=repaid_on
-    )
+    repayment_claim_record_repayment(claim=claim, actor=world.case_worker, repaid_on=repaid_on)
     claim.refresh_from_db()
     app.refresh_from_db()
     return claim
@@ -213,7 +217,7 @@ def test_a_cut_without_reason_is_refused(world):
 
     with pytest.raises(RuleViolated):
         app = advance(draft(world), world, S.PROOF_SUBMITTED)
-        services.application_check_proof(
+        proof_check_create(
             application=app,
             actor=world.case_worker,
             depth=ProofCheck.Depth.IN_DEPTH,

@@ -8,7 +8,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applicants.models import StandardDocument
-from grants import services
 from grants.models import (
     AgendaItem,
     Application,
@@ -19,6 +18,9 @@ from grants.models import (
     Meeting,
     StatusChange,
 )
+from grants.services.base import application_seen
+from grants.services.committees import agenda_item_record_votes
+from grants.services.decisions import decision_propose_rejection
 from tests.factories import ApplicantFactory, advance, draft
 
 S = ApplicationState
@@ -33,7 +35,7 @@ def step_url(app, slug):
 
 
 def seen(app):
-    return services.application_seen(Application.objects.get(pk=app.pk))
+    return application_seen(Application.objects.get(pk=app.pk))
 
 
 @pytest.mark.parametrize(
@@ -111,7 +113,9 @@ def test_finance_cannot_act(client, world):
     assert client.post(step_url(app, "pruefung"), {"seen": seen(app)}).status_code == 403
 
 
-def test_propose_and_confirm_by_two_people_commits_the_budget_and_stores_the_letter(client, world):
+def test_propose_and_confirm_by_two_people_commits_the_budget_and_stores_the_letter(
+    client, world, django_capture_on_commit_callbacks
+):
     app = advance(draft(world), world, S.IN_REVIEW)
     client.force_login(world.case_worker)
     start = app.start_date
@@ -146,7 +150,12 @@ def test_propose_and_confirm_by_two_people_commits_the_budget_and_stores_the_let
     assert "Budget" in page
     budget = client.get(f"/sachbearbeitung/antraege/{app.pk}/budget/").content.decode()
     assert "verfügbar nachher" in budget
-    response = client.post(step_url(app, "bestaetigen"), {"seen": seen(app), "note": "geprüft"})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            step_url(app, "bestaetigen"), {"seen": seen(app), "note": "geprüft"}
+        )
+    # The letter is made after the commit, not while the budget rows are locked.
+    assert callbacks
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.state == S.APPROVED
@@ -166,7 +175,7 @@ def test_propose_and_confirm_by_two_people_commits_the_budget_and_stores_the_let
 def test_two_people_at_once_one_succeeds_the_other_sees_the_new_state(client, world):
     app = advance(draft(world), world, S.IN_REVIEW)
     stale = seen(app)
-    services.application_propose_rejection(
+    decision_propose_rejection(
         application=app, actor=world.second_case_worker, reasons="passt nicht"
     )
     client.force_login(world.case_worker)
@@ -249,7 +258,7 @@ def test_meeting_conflicts_votes_and_decisions_in_one_go(client, world):
     prefix = f"item{item.pk}"
     # A conflicted member's vote is refused.
     with pytest.raises(Exception):  # noqa: B017
-        services.agenda_item_record_votes(item=item, actor=world.case_worker, votes={c.pk: "yes"})
+        agenda_item_record_votes(item=item, actor=world.case_worker, votes={c.pk: "yes"})
     client.post(
         f"{base}/abstimmung/",
         {

@@ -1,10 +1,10 @@
+
 """Change requests (Änderungsanträge) during the project: period extension and plan change."""
 
 import datetime as dt
 
 import pytest
 
-from grants import services
 from grants.errors import ChangedMeanwhile, NotPermitted, RuleViolated
 from grants.models import (
     Application,
@@ -13,6 +13,8 @@ from grants.models import (
     StatusChange,
     add_months,
 )
+from grants.services.base import application_seen
+from grants.services.changes import change_request_decide, change_request_submit
 from tests.factories import advance, draft
 
 S = ApplicationState
@@ -30,7 +32,7 @@ def _submit(app, world, **kwargs):
     if kwargs["kind"] == PERIOD:
         kwargs.setdefault("new_funding_end", app.funding_end + dt.timedelta(days=30))
     kwargs.setdefault("actor", world.owner)
-    return services.change_request_submit(application=app, **kwargs)
+    return change_request_submit(application=app, **kwargs)
 
 
 def _changes(obj) -> list[tuple[str, str, str]]:
@@ -88,8 +90,11 @@ def test_only_one_open_request_per_application(world, final):
         _submit(final, world, kind=PLAN, actor=world.colleague)
     assert ChangeRequest.objects.count() == 1
 
-    services.change_request_decide(
-        change_request=first, actor=world.case_worker, approve=False, note="Nicht begründet."
+    change_request_decide(
+        application=first.application,
+        actor=world.case_worker,
+        approve=False,
+        note="Nicht begründet.",
     )
     assert _submit(final, world, kind=PLAN).state == ChangeRequest.State.REQUESTED
 
@@ -99,8 +104,11 @@ def test_approval_extends_the_funding_period_and_the_proof_due_date(world, final
     new_end = old_end + dt.timedelta(days=45)
     request = _submit(final, world, new_funding_end=new_end)
 
-    services.change_request_decide(
-        change_request=request, actor=world.case_worker, approve=True, note="Einverstanden."
+    change_request_decide(
+        application=request.application,
+        actor=world.case_worker,
+        approve=True,
+        note="Einverstanden.",
     )
 
     request.refresh_from_db()
@@ -125,7 +133,7 @@ def test_approving_a_plan_change_only_records_the_decision(world, final):
     before = (final.funding_end, final.proof_due_date)
     request = _submit(final, world, kind=PLAN, reason="Honorare statt Sachkosten.")
     assert request.new_funding_end is None
-    services.change_request_decide(change_request=request, actor=world.case_worker, approve=True)
+    change_request_decide(application=request.application, actor=world.case_worker, approve=True)
     final.refresh_from_db()
     assert (final.funding_end, final.proof_due_date) == before
     assert not StatusChange.objects.filter(transition="extend_funding_period").exists()
@@ -135,14 +143,17 @@ def test_approving_a_plan_change_only_records_the_decision(world, final):
 def test_rejection_needs_a_note(world, final):
     request = _submit(final, world)
     with pytest.raises(RuleViolated, match="Begründung"):
-        services.change_request_decide(
-            change_request=request, actor=world.case_worker, approve=False, note=" "
+        change_request_decide(
+            application=request.application, actor=world.case_worker, approve=False, note=" "
         )
     request.refresh_from_db()
     assert request.state == ChangeRequest.State.REQUESTED
 
-    services.change_request_decide(
-        change_request=request, actor=world.case_worker, approve=False, note="Zu spät beantragt."
+    change_request_decide(
+        application=request.application,
+        actor=world.case_worker,
+        approve=False,
+        note="Zu spät beantragt.",
     )
     request.refresh_from_db()
     final.refresh_from_db()
@@ -157,8 +168,8 @@ def test_rejection_needs_a_note(world, final):
 def test_applicant_and_other_programmes_cannot_decide(world, final, approve, who):
     request = _submit(final, world)
     with pytest.raises(NotPermitted):
-        services.change_request_decide(
-            change_request=request, actor=getattr(world, who), approve=approve, note="Ja."
+        change_request_decide(
+            application=request.application, actor=getattr(world, who), approve=approve, note="Ja."
         )
     request.refresh_from_db()
     assert request.state == ChangeRequest.State.REQUESTED
@@ -171,21 +182,28 @@ def test_decision_refused_once_the_project_is_over(world):
     Application.objects.filter(pk=app.pk).update(state=S.PROOF_DUE)
     request.refresh_from_db()
     with pytest.raises(RuleViolated, match="Änderungen sind nur möglich"):
-        services.change_request_decide(
-            change_request=request, actor=world.case_worker, approve=True
+        change_request_decide(
+            application=request.application, actor=world.case_worker, approve=True
         )
 
 
 def test_a_stale_copy_cannot_decide_again(world, final):
     request = _submit(final, world)
-    stale = ChangeRequest.objects.get(pk=request.pk)
-    services.change_request_decide(change_request=request, actor=world.case_worker, approve=True)
+    # Both case workers opened the file before either decided.
+    seen = application_seen(final)
+    change_request_decide(
+        application=request.application, actor=world.case_worker, approve=True, seen=seen
+    )
     final.refresh_from_db()
     extended = (final.funding_end, final.proof_due_date)
 
     with pytest.raises(ChangedMeanwhile):
-        services.change_request_decide(
-            change_request=stale, actor=world.second_case_worker, approve=False, note="Nein."
+        change_request_decide(
+            application=request.application,
+            actor=world.second_case_worker,
+            approve=False,
+            note="Nein.",
+            seen=seen,
         )
     request.refresh_from_db()
     final.refresh_from_db()
@@ -198,10 +216,10 @@ def test_applicant_timeline_tells_change_requests_apart_from_the_application(wor
     from grants.views.applicant.timeline import timeline
 
     request = _submit(final, world)
-    services.change_request_decide(change_request=request, actor=world.case_worker, approve=True)
+    change_request_decide(application=request.application, actor=world.case_worker, approve=True)
     plan = _submit(final, world, kind=PLAN)
-    services.change_request_decide(
-        change_request=plan, actor=world.case_worker, approve=False, note="Nicht nötig."
+    change_request_decide(
+        application=plan.application, actor=world.case_worker, approve=False, note="Nicht nötig."
     )
     final.refresh_from_db()
     texts = [(entry.text, entry.detail) for entry in timeline(final)][-5:]

@@ -12,9 +12,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from grants import services
 from grants.errors import ActionRefused, ChangedMeanwhile
 from grants.models import Application, ApplicationState, Budget, BudgetEntry, StatusChange
+from grants.services.applications import (
+    application_request_changes,
+    application_start_review,
+    application_submit,
+)
+from grants.services.decisions import decision_confirm, decision_propose
 from tests.factories import advance, build_world, draft
 
 S = ApplicationState
@@ -54,10 +59,7 @@ def test_racing_submissions_get_unique_gap_free_file_numbers():
     world = build_world()
     apps = [draft(world) for _ in range(RACERS)]
     results = race(
-        [
-            lambda app=app: services.application_submit(application=app, actor=world.owner)
-            for app in apps
-        ]
+        [lambda app=app: application_submit(application=app, actor=world.owner) for app in apps]
     )
     assert not [r for r in results if isinstance(r, Exception)]
     numbers = sorted(Application.objects.values_list("file_number", flat=True))
@@ -75,7 +77,7 @@ def test_racing_confirmations_never_over_commit_the_budget():
     apps = []
     for _ in range(RACERS):
         app = advance(draft(world), world, S.IN_REVIEW)
-        services.application_propose_approval(
+        decision_propose(
             application=app,
             actor=world.case_worker,
             amount=Decimal("8000.00"),
@@ -86,9 +88,7 @@ def test_racing_confirmations_never_over_commit_the_budget():
         apps.append(app)
     results = race(
         [
-            lambda app=app: services.application_confirm_decision(
-                application=app, actor=world.second_case_worker
-            )
+            lambda app=app: decision_confirm(application=app, actor=world.second_case_worker)
             for app in apps
         ]
     )
@@ -109,9 +109,9 @@ def test_second_of_two_case_workers_acting_on_a_stale_application_is_told():
     app = advance(draft(world), world, S.SUBMITTED)
     seen_by_first = Application.objects.get(pk=app.pk)
     seen_by_second = Application.objects.get(pk=app.pk)
-    services.application_start_review(application=seen_by_first, actor=world.case_worker)
+    application_start_review(application=seen_by_first, actor=world.case_worker)
     with pytest.raises(ChangedMeanwhile, match="Zwischenzeit"):
-        services.application_request_changes(
+        application_request_changes(
             application=seen_by_second,
             actor=world.second_case_worker,
             items=["Satzung"],
@@ -128,7 +128,7 @@ def test_a_transition_on_a_stale_copy_keeps_what_others_changed_meanwhile():
     app = advance(draft(world), world, S.SUBMITTED)
     stale = Application.objects.get(pk=app.pk)
     Application.objects.filter(pk=app.pk).update(assigned_to=world.second_case_worker)
-    services.application_start_review(application=stale, actor=world.case_worker)
+    application_start_review(application=stale, actor=world.case_worker)
     app.refresh_from_db()
     assert app.state == S.IN_REVIEW
     assert app.assigned_to == world.second_case_worker

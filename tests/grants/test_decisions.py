@@ -5,7 +5,6 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from grants import services
 from grants.errors import NotPermitted, RuleViolated
 from grants.models import (
     ApplicationState,
@@ -16,7 +15,21 @@ from grants.models import (
     FinancingType,
     StatusChange,
 )
-from tests.factories import BudgetFactory, advance, draft, year_split
+from grants.services.applications import (
+    application_request_changes,
+    application_resubmit,
+    application_withdraw,
+    run_deadlines,
+)
+from grants.services.assessment import application_record_own_share_justification
+from grants.services.decisions import (
+    application_waive_appeal,
+    decision_confirm,
+    decision_propose,
+    decision_propose_rejection,
+    decision_return,
+)
+from tests.factories import BudgetFactory, advance, draft, refer, vote, year_split
 
 S = ApplicationState
 
@@ -25,7 +38,7 @@ def propose(app, actor, amount=None, **kwargs):
     start = kwargs.pop("funding_start", app.start_date)
     end = kwargs.pop("funding_end", start + dt.timedelta(days=100))
     amount = app.plan.requested_amount if amount is None else amount
-    return services.application_propose_approval(
+    decision = decision_propose(
         application=app,
         actor=actor,
         amount=amount,
@@ -35,6 +48,9 @@ def propose(app, actor, amount=None, **kwargs):
         year_amounts=kwargs.pop("year_amounts", year_split(amount, start, end)),
         **kwargs,
     )
+    # The service works on the row it locked; the test's copy catches up.
+    app.refresh_from_db()
+    return decision
 
 
 @pytest.fixture
@@ -45,7 +61,7 @@ def in_review(world):
 def test_approval_needs_a_second_person(world, in_review):
     propose(in_review, world.case_worker)
     with pytest.raises(NotPermitted, match="Vier-Augen-Prinzip"):
-        services.application_confirm_decision(application=in_review, actor=world.case_worker)
+        decision_confirm(application=in_review, actor=world.case_worker)
     in_review.refresh_from_db()
     assert in_review.state == S.DECISION_PROPOSED
     assert not BudgetEntry.objects.exists()
@@ -54,9 +70,7 @@ def test_approval_needs_a_second_person(world, in_review):
 def test_case_worker_of_another_programme_cannot_confirm(world, in_review):
     propose(in_review, world.case_worker)
     with pytest.raises(NotPermitted, match="zuständige Sachbearbeitung"):
-        services.application_confirm_decision(
-            application=in_review, actor=world.foreign_case_worker
-        )
+        decision_confirm(application=in_review, actor=world.foreign_case_worker)
 
 
 def test_applicant_cannot_propose(world, in_review):
@@ -67,7 +81,7 @@ def test_applicant_cannot_propose(world, in_review):
 
 def test_confirmed_approval_commits_the_budget(world, in_review):
     decision = propose(in_review, world.case_worker)
-    services.application_confirm_decision(application=in_review, actor=world.second_case_worker)
+    decision_confirm(application=in_review, actor=world.second_case_worker)
     in_review.refresh_from_db()
     decision.refresh_from_db()
     assert in_review.state == S.APPROVED
@@ -98,7 +112,7 @@ def test_own_share_below_minimum_needs_a_justification(world):
     app = advance(draft(world, own=Decimal("1000.00")), world, S.IN_REVIEW)
     with pytest.raises(RuleViolated, match="Eigenanteil"):
         propose(app, world.case_worker)
-    services.application_record_own_share_justification(
+    application_record_own_share_justification(
         application=app, actor=world.case_worker, justification="Ehrenamtlicher Verein."
     )
     assert propose(app, world.case_worker).outcome == Decision.Outcome.APPROVE
@@ -132,7 +146,7 @@ def test_multi_year_grant_is_committed_per_year(world, in_review):
         funding_end=start + dt.timedelta(days=90),
         year_amounts={year: Decimal("3000"), year + 1: Decimal("5000")},
     )
-    services.application_confirm_decision(application=in_review, actor=world.second_case_worker)
+    decision_confirm(application=in_review, actor=world.second_case_worker)
     committed = dict(
         Budget.objects.filter(programme=world.programme).values_list("fiscal_year", "committed")
     )
@@ -144,7 +158,7 @@ def test_approval_refused_when_budget_is_short_changes_nothing(world, in_review)
     Budget.objects.filter(programme=world.programme).update(amount=Decimal("3999.99"))
     propose(in_review, world.case_worker)
     with pytest.raises(RuleViolated, match="reicht nicht aus"):
-        services.application_confirm_decision(application=in_review, actor=world.second_case_worker)
+        decision_confirm(application=in_review, actor=world.second_case_worker)
     in_review.refresh_from_db()
     assert in_review.state == S.DECISION_PROPOSED
     assert in_review.pending_decision.status == Decision.Status.PROPOSED
@@ -164,10 +178,10 @@ def test_database_refuses_a_decision_confirmed_by_its_proposer(world, in_review)
 
 
 def test_rejection_is_proposed_and_confirmed(world, in_review):
-    services.application_propose_rejection(
+    decision_propose_rejection(
         application=in_review, actor=world.case_worker, reasons="Kein Bezug zu den Zielen."
     )
-    services.application_confirm_decision(application=in_review, actor=world.second_case_worker)
+    decision_confirm(application=in_review, actor=world.second_case_worker)
     in_review.refresh_from_db()
     assert in_review.state == S.REJECTED
     assert not BudgetEntry.objects.exists()
@@ -175,16 +189,12 @@ def test_rejection_is_proposed_and_confirmed(world, in_review):
 
 def test_rejection_needs_reasons(world, in_review):
     with pytest.raises(RuleViolated, match="Begründung"):
-        services.application_propose_rejection(
-            application=in_review, actor=world.case_worker, reasons="  "
-        )
+        decision_propose_rejection(application=in_review, actor=world.case_worker, reasons="  ")
 
 
 def test_second_person_can_return_the_proposal(world, in_review):
     decision = propose(in_review, world.case_worker)
-    services.application_return_proposal(
-        application=in_review, actor=world.second_case_worker, reason="Betrag prüfen"
-    )
+    decision_return(application=in_review, actor=world.second_case_worker, reason="Betrag prüfen")
     in_review.refresh_from_db()
     decision.refresh_from_db()
     assert in_review.state == S.IN_REVIEW
@@ -198,22 +208,7 @@ def test_committee_vote_required_above_the_administrative_limit(world):
     app = advance(draft(world), world, S.IN_REVIEW)
     with pytest.raises(RuleViolated, match="Gremium"):
         propose(app, world.case_worker)
-    services.application_refer_to_committee(
-        application=app,
-        actor=world.case_worker,
-        body="Arbeitsausschuss",
-        meeting_date=timezone.localdate(),
-    )
-    services.application_record_vote(
-        application=app,
-        actor=world.case_worker,
-        body="Arbeitsausschuss",
-        meeting_date=timezone.localdate(),
-        votes_yes=5,
-        votes_no=1,
-        votes_abstain=0,
-        recommendation="approve",
-    )
+    vote(refer(app, world, body="Arbeitsausschuss", members=6), world, yes=5, no=1)
     app.refresh_from_db()
     assert app.state == S.VOTED
     propose(app, world.case_worker)
@@ -225,18 +220,13 @@ def test_no_committee_referral_for_an_administrative_decision(world, in_review):
     world.call.decision_track = Call.DecisionTrack.ADMINISTRATION
     world.call.save()
     with pytest.raises(RuleViolated, match="kein Gremiumsvotum"):
-        services.application_refer_to_committee(
-            application=in_review,
-            actor=world.case_worker,
-            body="X",
-            meeting_date=timezone.localdate(),
-        )
+        refer(in_review, world, body="X")
 
 
 def test_request_changes_and_resubmit(world):
     app = advance(draft(world), world, S.SUBMITTED)
     due = timezone.localdate() + dt.timedelta(days=14)
-    services.application_request_changes(
+    application_request_changes(
         application=app, actor=world.case_worker, items=["Satzung", "Kostenplan"], due_date=due
     )
     app.refresh_from_db()
@@ -244,7 +234,7 @@ def test_request_changes_and_resubmit(world):
     assert app.response_due_date == due
     change = StatusChange.objects.get(application=app, transition="request_changes")
     assert change.data["items"] == ["Satzung", "Kostenplan"]
-    services.application_resubmit(application=app, actor=world.owner)
+    application_resubmit(application=app, actor=world.owner)
     app.refresh_from_db()
     assert app.state == S.SUBMITTED
     assert app.response_due_date is None
@@ -253,11 +243,11 @@ def test_request_changes_and_resubmit(world):
 def test_request_changes_needs_items_and_a_future_deadline(world):
     app = advance(draft(world), world, S.SUBMITTED)
     with pytest.raises(RuleViolated, match="mindestens eine"):
-        services.application_request_changes(
+        application_request_changes(
             application=app, actor=world.case_worker, items=[" "], due_date=timezone.localdate()
         )
     with pytest.raises(RuleViolated, match="Zukunft"):
-        services.application_request_changes(
+        application_request_changes(
             application=app,
             actor=world.case_worker,
             items=["Satzung"],
@@ -267,9 +257,7 @@ def test_request_changes_needs_items_and_a_future_deadline(world):
 
 def test_withdrawal_before_the_notice(world, in_review):
     propose(in_review, world.case_worker)
-    services.application_withdraw(
-        application=in_review, actor=world.owner, reason="Projekt entfällt"
-    )
+    application_withdraw(application=in_review, actor=world.owner, reason="Projekt entfällt")
     in_review.refresh_from_db()
     assert in_review.state == S.WITHDRAWN
     assert in_review.pending_decision is None
@@ -278,8 +266,8 @@ def test_withdrawal_before_the_notice(world, in_review):
 def test_waiver_of_appeal_makes_the_notice_final(world):
     app = advance(draft(world), world, S.APPROVED)
     with pytest.raises(NotPermitted):
-        services.application_waive_appeal(application=app, actor=world.case_worker)
-    services.application_waive_appeal(application=app, actor=world.owner)
+        application_waive_appeal(application=app, actor=world.case_worker)
+    application_waive_appeal(application=app, actor=world.owner)
     app.refresh_from_db()
     assert app.state == S.FINAL
 
@@ -287,12 +275,12 @@ def test_waiver_of_appeal_makes_the_notice_final(world):
 def test_deadline_job_makes_notices_final_and_is_safe_to_run_twice(world):
     app = advance(draft(world), world, S.APPROVED)
     # A notice whose appeal period has not ended stays approved.
-    assert services.run_deadlines()["final"] == 0
+    assert run_deadlines()["final"] == 0
     type(app).objects.filter(pk=app.pk).update(
         appeal_deadline=timezone.localdate() - dt.timedelta(days=1)
     )
-    assert services.run_deadlines()["final"] == 1
-    assert services.run_deadlines()["final"] == 0
+    assert run_deadlines()["final"] == 1
+    assert run_deadlines()["final"] == 0
     app.refresh_from_db()
     assert app.state == S.FINAL
     change = StatusChange.objects.get(application=app, transition="expire_appeal_period")

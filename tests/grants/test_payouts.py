@@ -6,9 +6,17 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from grants import services
 from grants.errors import NotPermitted, RuleViolated
 from grants.models import ApplicationState, Payout, StatusChange
+from grants.services.payouts import (
+    payout_cancel,
+    payout_certify,
+    payout_mark_exported,
+    payout_mark_paid,
+    payout_order,
+    payout_plan,
+    payout_request,
+)
 from tests.factories import advance, draft
 
 S = ApplicationState
@@ -20,7 +28,7 @@ def granted(world):
 
 
 def request(app, actor, amount="3000.00", needed_on=None):
-    return services.payout_request(
+    return payout_request(
         application=app,
         actor=actor,
         amount=Decimal(amount),
@@ -66,12 +74,12 @@ def test_outsider_cannot_call_funds(world, granted):
 
 def test_certify_and_order_by_two_people(world, granted):
     payout = request(granted, world.owner)
-    services.payout_certify(payout=payout, actor=world.case_worker)
+    payout_certify(payout=payout, actor=world.case_worker)
     with pytest.raises(NotPermitted, match="Vier-Augen-Prinzip"):
-        services.payout_order(payout=payout, actor=world.case_worker)
+        payout_order(payout=payout, actor=world.case_worker)
     payout.refresh_from_db()
     assert payout.state == Payout.State.CERTIFIED
-    services.payout_order(payout=payout, actor=world.second_case_worker)
+    payout_order(payout=payout, actor=world.second_case_worker)
     payout.refresh_from_db()
     assert payout.state == Payout.State.ORDERED
     assert (payout.certified_by, payout.ordered_by) == (world.case_worker, world.second_case_worker)
@@ -79,23 +87,23 @@ def test_certify_and_order_by_two_people(world, granted):
 
 def test_database_refuses_certifier_as_orderer(world, granted):
     payout = request(granted, world.owner)
-    services.payout_certify(payout=payout, actor=world.case_worker)
+    payout_certify(payout=payout, actor=world.case_worker)
     with pytest.raises(IntegrityError), transaction.atomic():
         Payout.objects.filter(pk=payout.pk).update(ordered_by=world.case_worker)
 
 
 def test_finance_exports_and_marks_paid(world, granted):
     payout = request(granted, world.owner)
-    services.payout_certify(payout=payout, actor=world.case_worker)
-    services.payout_order(payout=payout, actor=world.second_case_worker)
+    payout_certify(payout=payout, actor=world.case_worker)
+    payout_order(payout=payout, actor=world.second_case_worker)
     with pytest.raises(NotPermitted):
-        services.payout_mark_exported(payout=payout, actor=world.case_worker)
-    services.payout_mark_exported(payout=payout, actor=world.finance)
+        payout_mark_exported(payout=payout, actor=world.case_worker)
+    payout_mark_exported(payout=payout, actor=world.finance)
     with pytest.raises(RuleViolated, match="Zukunft"):
-        services.payout_mark_paid(
+        payout_mark_paid(
             payout=payout, actor=world.finance, paid_on=timezone.localdate() + dt.timedelta(days=1)
         )
-    services.payout_mark_paid(payout=payout, actor=world.finance, paid_on=timezone.localdate())
+    payout_mark_paid(payout=payout, actor=world.finance, paid_on=timezone.localdate())
     payout.refresh_from_db()
     assert payout.state == Payout.State.PAID
     granted.refresh_from_db()
@@ -109,13 +117,13 @@ def test_finance_exports_and_marks_paid(world, granted):
 def test_cancel_needs_a_reason_and_frees_the_amount(world, granted):
     payout = request(granted, world.owner, "8000.00")
     with pytest.raises(RuleViolated, match="Begründung"):
-        services.payout_cancel(payout=payout, actor=world.case_worker, reason="")
-    services.payout_cancel(payout=payout, actor=world.case_worker, reason="Doppelt abgerufen")
+        payout_cancel(payout=payout, actor=world.case_worker, reason="")
+    payout_cancel(payout=payout, actor=world.case_worker, reason="Doppelt abgerufen")
     assert request(granted, world.owner, "8000.00").state == Payout.State.REQUESTED
 
 
 def test_case_worker_plans_instalments(world, granted):
-    payout = services.payout_plan(
+    payout = payout_plan(
         application=granted,
         actor=world.case_worker,
         amount=Decimal("4000"),
@@ -123,7 +131,7 @@ def test_case_worker_plans_instalments(world, granted):
     )
     assert payout.state == Payout.State.PLANNED
     with pytest.raises(NotPermitted):
-        services.payout_plan(
+        payout_plan(
             application=granted,
             actor=world.owner,
             amount=Decimal("1"),

@@ -3,8 +3,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from grants import budget, services
-from grants.calculations import justified_grant
 from grants.errors import RuleViolated
 from grants.models import (
     ApplicationState,
@@ -14,6 +12,18 @@ from grants.models import (
     FinancingKind,
     FinancingType,
     RepaymentClaim,
+)
+from grants.selectors.proof import justified_grant
+from grants.services.budgets import committed_for
+from grants.services.decisions import application_revoke
+from grants.services.payouts import payout_request
+from grants.services.proof import (
+    application_close,
+    application_request_proof_changes,
+    application_submit_proof,
+    proof_check_create,
+    repayment_claim_create,
+    repayment_claim_settle,
 )
 from tests.factories import advance, draft, pay
 
@@ -56,7 +66,7 @@ def committed(world):
 
 
 def submit_proof(app, world, cost_factor=1):
-    services.application_submit_proof(
+    application_submit_proof(
         application=app,
         actor=world.owner,
         report="Bericht",
@@ -71,11 +81,11 @@ def submit_proof(app, world, cost_factor=1):
 def test_proof_needs_report_and_every_actual_amount(world):
     app = advance(draft(world), world, S.PROOF_DUE)
     with pytest.raises(RuleViolated, match="Sachbericht"):
-        services.application_submit_proof(
+        application_submit_proof(
             application=app, actor=world.owner, report=" ", actual_costs={}, actual_financing={}
         )
     with pytest.raises(RuleViolated, match="fehlt der tatsächliche Betrag"):
-        services.application_submit_proof(
+        application_submit_proof(
             application=app,
             actor=world.owner,
             report="Bericht",
@@ -87,7 +97,7 @@ def test_proof_needs_report_and_every_actual_amount(world):
 
 def test_proof_changes_requested_and_resubmitted(world):
     app = advance(draft(world), world, S.PROOF_SUBMITTED)
-    services.application_request_proof_changes(
+    application_request_proof_changes(
         application=app,
         actor=world.case_worker,
         items=["Belegliste"],
@@ -106,33 +116,31 @@ def test_full_cycle_with_repayment_books_the_budget_back(world):
     app = advance(app, world, S.PROOF_DUE)
     # Festbetrag of 8,000; actual costs only 7,000 → 1,000 paid too much.
     submit_proof(app, world, cost_factor=D("0.7"))
-    services.application_accept_proof(application=app, actor=world.case_worker)
+    proof_check_create(application=app, actor=world.case_worker, depth="quick", findings="Geprüft.")
     app.refresh_from_db()
     assert app.justified_amount == D("7000.00")
     assert committed(world) == D("8000.00"), "paid money stays bound until it comes back"
     with pytest.raises(RuleViolated, match="Erstattungsanspruch"):
-        services.application_close(application=app, actor=world.case_worker)
+        application_close(application=app, actor=world.case_worker)
 
-    claim = services.repayment_claim_create(
+    claim = repayment_claim_create(
         application=app,
         actor=world.case_worker,
         reason="Minderausgaben",
         due_date=timezone.localdate(),
     )
     assert claim.principal == D("1000.00")
-    services.repayment_claim_settle(
-        claim=claim, actor=world.case_worker, repaid_on=timezone.localdate()
-    )
+    repayment_claim_settle(claim=claim, actor=world.case_worker, repaid_on=timezone.localdate())
     app.refresh_from_db()
     assert app.state == S.REPAID
     assert committed(world) == D("7000.00")
     assert BudgetEntry.objects.filter(kind="repayment").get().amount == D("-1000.00")
 
-    services.application_close(application=app, actor=world.case_worker)
+    application_close(application=app, actor=world.case_worker)
     app.refresh_from_db()
     assert app.state == S.CLOSED
     assert committed(world) == D("7000.00")
-    assert budget.committed_for(app) == D("7000.00")
+    assert committed_for(app) == D("7000.00")
 
 
 def test_unspent_commitment_is_released_on_acceptance_and_close(world):
@@ -140,38 +148,36 @@ def test_unspent_commitment_is_released_on_acceptance_and_close(world):
     pay(app, world, D("5000.00"))
     app = advance(app, world, S.PROOF_DUE)
     submit_proof(app, world)
-    services.application_accept_proof(application=app, actor=world.case_worker)
+    proof_check_create(application=app, actor=world.case_worker, depth="quick", findings="Geprüft.")
     app.refresh_from_db()
     assert app.justified_amount == D("8000.00")
     assert committed(world) == D("8000.00")
     with pytest.raises(RuleViolated, match="nichts ausgezahlt"):
-        services.repayment_claim_create(
+        repayment_claim_create(
             application=app, actor=world.case_worker, reason="x", due_date=timezone.localdate()
         )
-    services.application_close(application=app, actor=world.case_worker)
+    application_close(application=app, actor=world.case_worker)
     assert committed(world) == D("5000.00"), "the never-called 3,000 go back to the budget"
 
 
 def test_revocation_cancels_open_payouts_and_releases_the_rest(world):
     app = advance(draft(world), world, S.FINAL)
     pay(app, world, D("2000.00"))
-    open_payout = services.payout_request(
+    open_payout = payout_request(
         application=app, actor=world.owner, amount=D("1000.00"), needed_on=timezone.localdate()
     )
-    services.application_revoke(application=app, actor=world.case_worker, reason="Zweck verfehlt")
+    application_revoke(application=app, actor=world.case_worker, reason="Zweck verfehlt")
     app.refresh_from_db()
     open_payout.refresh_from_db()
     assert app.state == S.REVOKED
     assert open_payout.state == "cancelled"
     assert committed(world) == D("2000.00")
-    claim = services.repayment_claim_create(
+    claim = repayment_claim_create(
         application=app, actor=world.case_worker, reason="Widerruf", due_date=timezone.localdate()
     )
     assert claim.principal == D("2000.00")
-    services.repayment_claim_settle(
-        claim=claim, actor=world.case_worker, repaid_on=timezone.localdate()
-    )
-    services.application_close(application=app, actor=world.case_worker)
+    repayment_claim_settle(claim=claim, actor=world.case_worker, repaid_on=timezone.localdate())
+    application_close(application=app, actor=world.case_worker)
     app.refresh_from_db()
     assert app.state == S.CLOSED
     assert committed(world) == D("0.00")

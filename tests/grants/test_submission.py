@@ -6,7 +6,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applicants.models import ApplicantKind
-from grants import services
 from grants.errors import NotPermitted, RuleViolated
 from grants.models import (
     Application,
@@ -18,13 +17,14 @@ from grants.models import (
     FinancingLine,
     StatusChange,
 )
+from grants.services.applications import application_submit
 from tests.factories import draft
 
 S = ApplicationState
 
 
 def submit(app, actor):
-    return services.application_submit(application=app, actor=actor)
+    return application_submit(application=app, actor=actor)
 
 
 def assert_refused(app, actor, message, exc=RuleViolated):

@@ -6,10 +6,28 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from grants import services
 from grants.errors import RuleViolated
 from grants.models import ApplicationState, Payout, RepaymentClaim
-from tests.factories import advance, draft, pay
+from grants.services.applications import application_request_changes, application_withdraw
+from grants.services.decisions import application_revoke, decision_propose_rejection
+from grants.services.payouts import (
+    payout_cancel,
+    payout_certify,
+    payout_order,
+    payout_plan,
+    payout_request,
+)
+from grants.services.proof import (
+    application_close,
+    application_extend_proof_deadline,
+    application_request_proof_changes,
+    application_submit_proof,
+    repayment_claim_correct,
+    repayment_claim_create,
+    repayment_claim_settle,
+)
+from tests.factories import advance, draft, pay, refer
+from tests.factories import vote as vote_on
 
 S = ApplicationState
 SOON = dt.timedelta(days=14)
@@ -18,26 +36,14 @@ SOON = dt.timedelta(days=14)
 def vote(app, world):
     world.programme.administrative_decision_limit = Decimal("1000.00")
     world.programme.save()
-    services.application_refer_to_committee(
-        application=app, actor=world.case_worker, body="Fachjury", meeting_date=timezone.localdate()
-    )
-    services.application_record_vote(
-        application=app,
-        actor=world.case_worker,
-        body="Fachjury",
-        meeting_date=timezone.localdate(),
-        votes_yes=1,
-        votes_no=4,
-        votes_abstain=0,
-        recommendation="reject",
-    )
+    vote_on(refer(app, world), world, yes=1, no=4)
     app.refresh_from_db()
     assert app.state == S.VOTED
 
 
 def test_changes_can_be_requested_during_the_assessment(world):
     app = advance(draft(world), world, S.IN_REVIEW)
-    services.application_request_changes(
+    application_request_changes(
         application=app,
         actor=world.case_worker,
         items=["Finanzplan"],
@@ -52,7 +58,7 @@ def test_rejection_can_be_proposed_from(world, state):
     app = advance(draft(world), world, S.SUBMITTED if state == S.SUBMITTED else S.IN_REVIEW)
     if state == S.VOTED:
         vote(app, world)
-    services.application_propose_rejection(
+    decision_propose_rejection(
         application=app, actor=world.case_worker, reasons="Nicht förderfähig."
     )
     app.refresh_from_db()
@@ -66,7 +72,7 @@ def test_rejection_can_be_proposed_from(world, state):
 def test_applicant_withdraws_before_the_notice_from(world, state):
     app = advance(draft(world), world, S.SUBMITTED)
     if state == S.CHANGES_REQUESTED:
-        services.application_request_changes(
+        application_request_changes(
             application=app,
             actor=world.case_worker,
             items=["x"],
@@ -77,30 +83,14 @@ def test_applicant_withdraws_before_the_notice_from(world, state):
         if state in (S.AWAITING_VOTE, S.VOTED):
             world.programme.administrative_decision_limit = Decimal("1000.00")
             world.programme.save()
-            services.application_refer_to_committee(
-                application=app,
-                actor=world.case_worker,
-                body="Jury",
-                meeting_date=timezone.localdate(),
-            )
+            item = refer(app, world, body="Jury")
             if state == S.VOTED:
-                services.application_record_vote(
-                    application=app,
-                    actor=world.case_worker,
-                    body="Jury",
-                    meeting_date=timezone.localdate(),
-                    votes_yes=3,
-                    votes_no=0,
-                    votes_abstain=0,
-                    recommendation="approve",
-                )
+                vote_on(item, world, yes=3, no=0)
         elif state == S.DECISION_PROPOSED:
             advance(app, world, S.DECISION_PROPOSED)
     app.refresh_from_db()
     assert app.state == state
-    services.application_withdraw(
-        application=app, actor=world.colleague, reason="Verein löst sich auf"
-    )
+    application_withdraw(application=app, actor=world.colleague, reason="Verein löst sich auf")
     app.refresh_from_db()
     assert app.state == S.WITHDRAWN
 
@@ -110,32 +100,32 @@ def test_applicant_withdraws_before_the_notice_from(world, state):
 )
 def test_notice_can_be_revoked_from(world, state):
     app = advance(draft(world), world, state)
-    services.application_revoke(application=app, actor=world.case_worker, reason="Auflage verletzt")
+    application_revoke(application=app, actor=world.case_worker, reason="Auflage verletzt")
     app.refresh_from_db()
     assert app.state == S.REVOKED
 
 
 def test_notice_can_be_revoked_while_proof_changes_are_requested(world):
     app = advance(draft(world), world, S.PROOF_SUBMITTED)
-    services.application_request_proof_changes(
+    application_request_proof_changes(
         application=app,
         actor=world.case_worker,
         items=["Belege"],
         due_date=timezone.localdate() + SOON,
     )
-    services.application_revoke(application=app, actor=world.case_worker, reason="Keine Belege")
+    application_revoke(application=app, actor=world.case_worker, reason="Keine Belege")
     app.refresh_from_db()
     assert app.state == S.REVOKED
 
 
 def test_revoked_file_without_payments_is_closed(world):
     app = advance(draft(world), world, S.FINAL)
-    services.application_revoke(application=app, actor=world.case_worker, reason="Verzicht")
+    application_revoke(application=app, actor=world.case_worker, reason="Verzicht")
     with pytest.raises(RuleViolated, match="nichts ausgezahlt"):
-        services.repayment_claim_create(
+        repayment_claim_create(
             application=app, actor=world.case_worker, reason="x", due_date=timezone.localdate()
         )
-    services.application_close(application=app, actor=world.case_worker)
+    application_close(application=app, actor=world.case_worker)
     app.refresh_from_db()
     assert app.state == S.CLOSED
 
@@ -145,7 +135,7 @@ def test_proof_deadline_can_be_extended_in(world, state):
     app = advance(draft(world), world, S.RUNNING if state == S.RUNNING else S.PROOF_DUE)
     if state == S.PROOF_CHANGES_REQUESTED:
         advance(app, world, S.PROOF_SUBMITTED)
-        services.application_request_proof_changes(
+        application_request_proof_changes(
             application=app,
             actor=world.case_worker,
             items=["Belege"],
@@ -154,10 +144,10 @@ def test_proof_deadline_can_be_extended_in(world, state):
     app.refresh_from_db()
     old = app.proof_due_date
     with pytest.raises(RuleViolated, match="nach der bisherigen"):
-        services.application_extend_proof_deadline(
+        application_extend_proof_deadline(
             application=app, actor=world.case_worker, due_date=old, reason="Krankheit"
         )
-    services.application_extend_proof_deadline(
+    application_extend_proof_deadline(
         application=app,
         actor=world.case_worker,
         due_date=old + dt.timedelta(days=60),
@@ -170,7 +160,7 @@ def test_proof_deadline_can_be_extended_in(world, state):
 
 def test_proof_can_be_submitted_while_the_project_runs(world):
     app = advance(draft(world), world, S.RUNNING)
-    services.application_submit_proof(
+    application_submit_proof(
         application=app,
         actor=world.owner,
         report="Früher fertig",
@@ -188,24 +178,24 @@ def test_proof_can_be_submitted_while_the_project_runs(world):
 def test_payout_can_be_cancelled_before_it_leaves(world, step):
     app = advance(draft(world), world, S.FINAL)
     if step == "requested":
-        payout = services.payout_request(
+        payout = payout_request(
             application=app,
             actor=world.owner,
             amount=Decimal("100"),
             needed_on=timezone.localdate(),
         )
     else:
-        payout = services.payout_plan(
+        payout = payout_plan(
             application=app,
             actor=world.case_worker,
             amount=Decimal("100"),
             due_date=timezone.localdate(),
         )
     if step in ("certified", "ordered"):
-        services.payout_certify(payout=payout, actor=world.case_worker)
+        payout_certify(payout=payout, actor=world.case_worker)
     if step == "ordered":
-        services.payout_order(payout=payout, actor=world.second_case_worker)
-    services.payout_cancel(payout=payout, actor=world.case_worker, reason="Falscher Betrag")
+        payout_order(payout=payout, actor=world.second_case_worker)
+    payout_cancel(payout=payout, actor=world.case_worker, reason="Falscher Betrag")
     payout.refresh_from_db()
     assert payout.state == Payout.State.CANCELLED
 
@@ -213,15 +203,15 @@ def test_payout_can_be_cancelled_before_it_leaves(world, step):
 def test_wrong_repayment_claim_is_replaced_not_overwritten(world):
     app = advance(draft(world), world, S.FINAL)
     pay(app, world, Decimal("3000.00"))
-    services.application_revoke(application=app, actor=world.case_worker, reason="Zweck verfehlt")
-    claim = services.repayment_claim_create(
+    application_revoke(application=app, actor=world.case_worker, reason="Zweck verfehlt")
+    claim = repayment_claim_create(
         application=app, actor=world.case_worker, reason="Widerruf", due_date=timezone.localdate()
     )
     with pytest.raises(RuleViolated, match="zwischen"):
-        services.repayment_claim_correct(
+        repayment_claim_correct(
             claim=claim, actor=world.case_worker, principal=Decimal("3000.01"), reason="Tippfehler"
         )
-    corrected = services.repayment_claim_correct(
+    corrected = repayment_claim_correct(
         claim=claim,
         actor=world.case_worker,
         principal=Decimal("2500.00"),
@@ -231,7 +221,7 @@ def test_wrong_repayment_claim_is_replaced_not_overwritten(world):
     assert claim.state == RepaymentClaim.State.CANCELLED
     assert claim.principal == Decimal("3000.00")
     assert corrected.principal == Decimal("2500.00")
-    services.repayment_claim_settle(
+    repayment_claim_settle(
         claim=corrected,
         actor=world.case_worker,
         repaid_on=timezone.localdate(),
@@ -243,6 +233,6 @@ def test_wrong_repayment_claim_is_replaced_not_overwritten(world):
     assert corrected.interest == Decimal("12.34")
     assert app.justified_amount == Decimal("500.00")
     assert app.repayable_amount == Decimal("0.00")
-    services.application_close(application=app, actor=world.case_worker)
+    application_close(application=app, actor=world.case_worker)
     app.refresh_from_db()
     assert app.state == S.CLOSED

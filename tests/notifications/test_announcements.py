@@ -9,14 +9,24 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from grants import services
-from grants.models import Application, ApplicationState, FinancingKind
-from notifications import attachments, outbox
+from grants.models import Application, ApplicationState, FinancingKind, Letter
+from grants.services.applications import (
+    application_request_changes,
+    application_resubmit,
+    application_start_review,
+    run_deadlines,
+)
+from grants.services.decisions import decision_confirm, decision_propose_rejection
+from grants.services.proof import (
+    application_request_proof_changes,
+    application_submit_proof,
+    proof_check_create,
+    repayment_claim_create,
+)
+from notifications import outbox
 from notifications.models import Kind, Message, MessageTemplate
 from tests.factories import World, advance, draft, pay
 
@@ -93,7 +103,7 @@ def test_request_for_items_lists_them_with_the_deadline(world):
     app = advance(draft(world), world, S.SUBMITTED)
     due = timezone.localdate() + dt.timedelta(days=14)
 
-    services.application_request_changes(
+    application_request_changes(
         application=app,
         actor=world.case_worker,
         items=["Satzung des Vereins", "Kostenplan unterschrieben"],
@@ -112,7 +122,7 @@ def test_request_for_items_lists_them_with_the_deadline(world):
 def test_a_request_for_items_marked_not_to_announce_writes_nothing(world):
     app = advance(draft(world), world, S.SUBMITTED)
 
-    services.application_request_changes(
+    application_request_changes(
         application=app,
         actor=world.case_worker,
         items=["Satzung"],
@@ -125,14 +135,14 @@ def test_a_request_for_items_marked_not_to_announce_writes_nothing(world):
 
 def test_resubmission_goes_to_all_case_workers_of_the_programme_while_none_is_assigned(world):
     app = advance(draft(world), world, S.SUBMITTED)
-    services.application_request_changes(
+    application_request_changes(
         application=app,
         actor=world.case_worker,
         items=["Satzung"],
         due_date=timezone.localdate() + dt.timedelta(days=14),
     )
 
-    services.application_resubmit(application=app, actor=world.owner, note="Satzung anbei")
+    application_resubmit(application=app, actor=world.owner, note="Satzung anbei")
 
     messages = written("application.resubmit")
     assert set(messages) == {world.case_worker.email, world.second_case_worker.email}
@@ -145,14 +155,14 @@ def test_resubmission_goes_to_the_assigned_case_worker_only(world):
     app = advance(draft(world), world, S.SUBMITTED)
     Application.objects.filter(pk=app.pk).update(assigned_to=world.second_case_worker)
     app.refresh_from_db()
-    services.application_request_changes(
+    application_request_changes(
         application=app,
         actor=world.case_worker,
         items=["Satzung"],
         due_date=timezone.localdate() + dt.timedelta(days=14),
     )
 
-    services.application_resubmit(application=app, actor=world.owner)
+    application_resubmit(application=app, actor=world.owner)
 
     assert set(written("application.resubmit")) == {world.second_case_worker.email}
 
@@ -162,8 +172,8 @@ def test_steps_without_announcement_write_nothing(world):
     before = Message.objects.count()
 
     # start_review has nothing to say; propose_approval is announce=False.
-    services.application_start_review(application=app, actor=world.case_worker)
-    services.application_propose_rejection(
+    application_start_review(application=app, actor=world.case_worker)
+    decision_propose_rejection(
         application=app, actor=world.case_worker, reasons="Nicht förderfähig."
     )
 
@@ -171,9 +181,19 @@ def test_steps_without_announcement_write_nothing(world):
     assert not Message.objects.filter(event__name="application.start_review").exists()
 
 
-def test_approval_announces_amount_period_and_appeal_deadline(world, monkeypatch):
-    # Without a letter provider (case work registers one) the mail goes without attachment.
-    monkeypatch.setattr(attachments, "_decision_letter_providers", [])
+@pytest.fixture
+def private_media(settings, tmp_path):
+    # Letters of a test go to a directory of their own, never into the developer's tree.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+
+
+def test_approval_announces_amount_period_and_appeal_deadline(world):
     app = advance(draft(world), world, S.APPROVED)
 
     assert_applicant_side(world, app, "application.approve", Kind.APPROVED)
@@ -181,41 +201,71 @@ def test_approval_announces_amount_period_and_appeal_deadline(world, monkeypatch
     english = written("application.approve")[world.colleague.email]
     assert "8.000,00 €" in german.body_text
     assert "8,000.00 €" in english.body_text
-    assert german.attachments == []
+    # The mail names the decision's letter; the letter itself is made only after the commit,
+    # so no PDF is rendered while the decision's transaction holds the budget rows.
+    decision = app.decisions.get()
+    assert german.attachments == [{"decision_id": decision.pk, "mimetype": "application/pdf"}]
+    assert "im Anhang" in german.body_text
+    assert not Letter.objects.exists()
 
 
-def test_the_decision_letter_of_a_registered_provider_is_attached_and_sent(world, monkeypatch):
-    def letter(decision):
-        name = default_storage.save(
-            f"test-letters/bescheid-{decision.pk}.pdf", ContentFile(b"%PDF-1.7 test")
-        )
-        return [{"name": name, "filename": "Bescheid.pdf", "mimetype": "application/pdf"}]
+def test_the_letter_made_after_the_commit_is_attached_when_the_mail_is_sent(
+    world, private_media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        app = advance(draft(world), world, S.APPROVED)
+    letter = Letter.objects.get(application=app)
+    assert letter.decision == app.decisions.get()
 
-    monkeypatch.setattr(attachments, "_decision_letter_providers", [letter])
-    advance(draft(world), world, S.APPROVED)
-    message = written("application.approve")[world.owner.email]
-    try:
-        assert message.attachments[0]["filename"] == "Bescheid.pdf"
-        assert "im Anhang" in message.body_text
+    outbox.flush()
 
-        outbox.flush()
+    sent = next(m for m in mail.outbox if m.to == [world.owner.email] and "bewilligt" in m.subject)
+    letter.file.open("rb")
+    assert sent.attachments == [(letter.filename, letter.file.read(), "application/pdf")]
+    assert sent.attachments[0][1].startswith(b"%PDF-")
+    assert Letter.objects.count() == 1
 
-        sent = next(
-            m for m in mail.outbox if m.to == [world.owner.email] and "bewilligt" in m.subject
-        )
-        assert sent.attachments == [("Bescheid.pdf", b"%PDF-1.7 test", "application/pdf")]
-    finally:
-        for item in message.attachments:
-            default_storage.delete(item["name"])
+
+def test_a_decision_mail_makes_its_missing_letter_when_sent(world, private_media):
+    # The step after the commit never ran (the process died, say): the sender makes the
+    # letter, so the mail still carries the notice and nothing is lost.
+    app = advance(draft(world), world, S.APPROVED)
+    assert not Letter.objects.exists()
+
+    outbox.flush()
+
+    letter = Letter.objects.get(application=app)
+    sent = next(m for m in mail.outbox if m.to == [world.owner.email] and "bewilligt" in m.subject)
+    assert [(name, mimetype) for name, _content, mimetype in sent.attachments] == [
+        (letter.filename, "application/pdf")
+    ]
+    assert sent.attachments[0][1].startswith(b"%PDF-")
+    assert Message.objects.filter(state=Message.State.SENT, to=world.owner.email).exists()
+
+
+def test_a_rolled_back_decision_leaves_neither_letter_nor_mail(
+    world, private_media, django_capture_on_commit_callbacks
+):
+    app = in_review(world)
+    decision_propose_rejection(application=app, actor=world.case_worker, reasons="Zu spät.")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        decision_confirm(application=app, actor=world.second_case_worker)
+        raise RuntimeError("rolled back")
+    assert not Letter.objects.exists()
+    assert not Message.objects.filter(event__name="application.reject").exists()
 
 
 def test_rejection_announces_the_reasons(world):
     app = in_review(world)
-    services.application_propose_rejection(
+    decision_propose_rejection(
         application=app, actor=world.case_worker, reasons="Das Projekt liegt außerhalb der Stadt."
     )
 
-    services.application_confirm_decision(application=app, actor=world.second_case_worker)
+    decision_confirm(application=app, actor=world.second_case_worker)
 
     assert_applicant_side(world, app, "application.reject", Kind.REJECTED)
     assert Message.objects.filter(event__name="application.propose_rejection").count() == 0
@@ -234,7 +284,7 @@ def test_an_expired_appeal_period_is_announced_by_the_deadline_run(world):
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     Application.objects.filter(pk=app.pk).update(appeal_deadline=yesterday)
 
-    services.run_deadlines()
+    run_deadlines()
 
     assert_applicant_side(world, app, "application.expire_appeal_period", Kind.NOTICE_FINAL)
     message = written("application.expire_appeal_period")[world.owner.email]
@@ -257,7 +307,7 @@ def test_a_payout_is_announced_when_ordered_and_when_paid_not_in_between(world):
 def test_requests_about_the_proof_of_use_and_its_resubmission(world):
     app = advance(draft(world), world, S.PROOF_SUBMITTED)
 
-    services.application_request_proof_changes(
+    application_request_proof_changes(
         application=app,
         actor=world.case_worker,
         items=["Belegliste fehlt"],
@@ -272,7 +322,7 @@ def test_requests_about_the_proof_of_use_and_its_resubmission(world):
     )
 
     app.refresh_from_db()
-    services.application_submit_proof(
+    application_submit_proof(
         application=app,
         actor=world.owner,
         report="Mit Belegliste.",
@@ -294,10 +344,10 @@ def test_proof_check_and_repayment_claim_are_announced(world):
     Application.objects.filter(pk=app.pk).update(
         funding_start=today - dt.timedelta(days=200), funding_end=today - dt.timedelta(days=1)
     )
-    services.run_deadlines()  # final → running → proof due
+    run_deadlines()  # final → running → proof due
     app.refresh_from_db()
     assert app.state == S.PROOF_DUE
-    services.application_submit_proof(
+    application_submit_proof(
         application=app,
         actor=world.owner,
         report="Weniger Kurse als geplant.",
@@ -307,14 +357,14 @@ def test_proof_check_and_repayment_claim_are_announced(world):
             for line in app.financing_lines.exclude(category__kind=FinancingKind.GRANT)
         },
     )
-    services.application_accept_proof(application=app, actor=world.case_worker)
+    proof_check_create(application=app, actor=world.case_worker, depth="quick", findings="Geprüft.")
 
     assert_applicant_side(world, app, "application.accept_proof", Kind.PROOF_ACCEPTED)
     result = written("application.accept_proof")[world.owner.email]
     assert "5.000,00 €" in result.body_text and "Rückforderung" in result.body_text
 
     app.refresh_from_db()
-    services.repayment_claim_create(
+    repayment_claim_create(
         application=app,
         actor=world.case_worker,
         reason="Ausgaben geringer als bewilligt.",
@@ -338,7 +388,7 @@ def test_a_rolled_back_step_writes_and_sends_nothing(world, django_capture_on_co
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        services.application_request_changes(
+        application_request_changes(
             application=app,
             actor=world.case_worker,
             items=["Satzung"],

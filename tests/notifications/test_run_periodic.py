@@ -10,8 +10,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from grants import services
 from grants.models import Application, ApplicationState
+from grants.services.applications import application_request_changes, run_deadlines
+from grants.services.proof import application_extend_proof_deadline
 from notifications.models import Digest, Kind, Message, Reminder
 from notifications.periodic import proof_reminder_kind
 from notifications.services import preference_update
@@ -34,7 +35,7 @@ def proof_due_on(world, due: dt.date) -> Application:
     Application.objects.filter(pk=app.pk).update(
         funding_start=today - dt.timedelta(days=200), funding_end=today - dt.timedelta(days=1)
     )
-    services.run_deadlines()
+    run_deadlines()
     Application.objects.filter(pk=app.pk).update(proof_due_date=due)
     app.refresh_from_db()
     assert app.state == S.PROOF_DUE
@@ -91,7 +92,7 @@ def test_an_extended_deadline_is_reminded_again(world):
     today = timezone.localdate()
     app = proof_due_on(world, today + dt.timedelta(days=5))
     run()
-    services.application_extend_proof_deadline(
+    application_extend_proof_deadline(
         application=app,
         actor=world.case_worker,
         due_date=today + dt.timedelta(days=6),
@@ -106,7 +107,7 @@ def test_an_extended_deadline_is_reminded_again(world):
 def test_requested_items_are_reminded_once_shortly_before_the_deadline(world):
     today = timezone.localdate()
     app = advance(draft(world), world, S.SUBMITTED)
-    services.application_request_changes(
+    application_request_changes(
         application=app,
         actor=world.case_worker,
         items=["Satzung"],
@@ -128,7 +129,7 @@ def test_requested_items_are_reminded_once_shortly_before_the_deadline(world):
 def test_case_workers_get_one_digest_a_day_of_new_and_overdue_work(world):
     new = advance(draft(world), world, S.SUBMITTED)
     late = advance(draft(world), world, S.SUBMITTED)
-    services.application_request_changes(
+    application_request_changes(
         application=late,
         actor=world.case_worker,
         items=["Satzung"],

@@ -10,8 +10,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from grants import services
 from grants.models import ApplicationState
+from grants.services.applications import application_request_changes, application_resubmit
 from notifications import outbox
 from notifications.models import BouncedAddress, DeliveryEvent, Message
 from notifications.selectors import bounced_address, messages_for_application
@@ -147,13 +147,13 @@ def test_the_timeline_selector_shows_what_was_sent_and_whether_it_arrived(client
 
 def test_the_timeline_tag_shows_the_applicant_their_mails_and_staff_all(client, sent, world):
     app = sent[0].application
-    services.application_request_changes(
+    application_request_changes(
         application=app,
         actor=world.case_worker,
         items=["Satzung"],
         due_date=timezone.localdate() + dt.timedelta(days=7),
     )
-    services.application_resubmit(application=app, actor=world.owner)
+    application_resubmit(application=app, actor=world.owner)
     post(client, delivered(sent[0]))
     template = Template(
         "{% load notifications_tags %}{% application_mails app applicant_view=view %}"

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grants import services
 from grants.models import ApplicationState, Payout
+from grants.services.applications import application_request_changes
 from tests.factories import advance, draft
 
 S = ApplicationState
@@ -27,7 +27,7 @@ def app(world):
 def test_request_for_items_is_shown_answered_and_resubmitted(client, world, app):
     advance(app, world, to=S.SUBMITTED)
     due = timezone.localdate() + dt.timedelta(days=14)
-    services.application_request_changes(
+    application_request_changes(
         application=app, actor=world.case_worker, items=["Satzung fehlt"], due_date=due
     )
     client.force_login(world.owner)

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from grants import services
 from grants.models import ApplicationState, Payout, StaffRole
+from grants.services.payouts import payout_certify, payout_order, payout_plan
 from tests.factories import World, advance, build_world, draft, staff
 
 
@@ -31,15 +31,15 @@ def world(db) -> World:
 
 def ordered_payout(app, world: World, amount: Decimal, **kwargs) -> Payout:
     """A payout certified and ordered by two case workers: what finance exports next."""
-    payout = services.payout_plan(
+    payout = payout_plan(
         application=app,
         actor=world.case_worker,
         amount=amount,
         due_date=kwargs.pop("due_date", timezone.localdate()),
         **kwargs,
     )
-    services.payout_certify(payout=payout, actor=world.case_worker)
-    services.payout_order(payout=payout, actor=world.second_case_worker)
+    payout_certify(payout=payout, actor=world.case_worker)
+    payout_order(payout=payout, actor=world.second_case_worker)
     payout.refresh_from_db()
     return payout
 

@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from grants import services as grant_services
 from grants.errors import NotPermitted, RuleViolated
 from grants.models import DomainEvent, Payout, StatusChange
+from grants.services.payouts import payout_mark_exported
 from reporting import services
 from reporting.models import ExportBatch, ExportBatchItem
 from tests.reporting.conftest import ordered_payout, running_application
@@ -137,7 +137,7 @@ def test_set_wise_audit_matches_the_per_payout_service(world):
     """The export writes what grants.services.payout_mark_exported would write."""
     app = running_application(world)
     by_service = ordered_payout(app, world, Decimal("100.00"))
-    grant_services.payout_mark_exported(payout=by_service, actor=world.finance, batch_reference="X")
+    payout_mark_exported(payout=by_service, actor=world.finance, batch_reference="X")
     set_wise = ordered_payout(app, world, Decimal("100.00"))
     services.payout_orders_export(actor=world.finance)
 

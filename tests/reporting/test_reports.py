@@ -8,7 +8,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from grants import services as grant_services
 from grants.models import (
     Application,
     ApplicationState,
@@ -18,6 +17,12 @@ from grants.models import (
     FinancingKind,
     FinancingLine,
     Payout,
+)
+from grants.services.proof import (
+    application_submit_proof,
+    proof_check_create,
+    repayment_claim_create,
+    repayment_claim_settle,
 )
 from reporting import reports, selectors, writers
 from reporting.selectors import RegisterFilters
@@ -50,7 +55,7 @@ def scenario(world):
     repaid.fields_of_action.set([education, social])
     pay(repaid, world, Decimal("10000.00"))
     advance(repaid, world, S.PROOF_DUE)
-    grant_services.application_submit_proof(
+    application_submit_proof(
         application=repaid,
         actor=world.owner,
         report="Weniger Kurse als geplant.",
@@ -60,17 +65,17 @@ def scenario(world):
             for line in repaid.financing_lines.exclude(category__kind=FinancingKind.GRANT)
         },
     )
-    grant_services.application_accept_proof(application=repaid, actor=world.case_worker)
+    proof_check_create(
+        application=repaid, actor=world.case_worker, depth="quick", findings="Geprüft."
+    )
     repaid.refresh_from_db()
-    claim = grant_services.repayment_claim_create(
+    claim = repayment_claim_create(
         application=repaid,
         actor=world.case_worker,
         reason="Minderausgaben",
         due_date=timezone.localdate() + timezone.timedelta(days=30),
     )
-    grant_services.repayment_claim_settle(
-        claim=claim, actor=world.case_worker, repaid_on=timezone.localdate()
-    )
+    repayment_claim_settle(claim=claim, actor=world.case_worker, repaid_on=timezone.localdate())
 
     submitted = advance(draft(world), world, S.SUBMITTED)
     draft(world)  # never in any report

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from grants.errors import ActionRefused, NotPermitted
 from grants.models import EDITABLE_STATES, Application
-from grants.selectors import application_get_for_applicant
+from grants.selectors.applications import application_get_for_applicant
 
 
 def _data(request: HttpRequest):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from grants import lifecycle, services
+from grants import lifecycle
 from grants.errors import ActionRefused
 from grants.formatting import eur
 from grants.forms.applicant import (
@@ -32,6 +32,10 @@ from grants.models import (
     Payout,
     RepaymentClaim,
 )
+from grants.services.applications import application_withdraw
+from grants.services.changes import change_request_submit
+from grants.services.decisions import application_waive_appeal
+from grants.services.payouts import payout_request
 from grants.views.applicant.access import _application, _data, _refused
 from grants.views.applicant.common import PROOF_STATES, _open_request, _stored_figures, next_step
 from grants.views.applicant.timeline import timeline
@@ -124,7 +128,7 @@ def change_request(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not refusal and form.is_valid():
         data = form.cleaned_data
         try:
-            services.change_request_submit(
+            change_request_submit(
                 application=application,
                 actor=request.user,
                 kind=data["kind"],
@@ -153,7 +157,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = lifecycle.refusals(application, "withdraw", request.user)
     if request.method == "POST" and not refusal and form.is_valid():
         try:
-            services.application_withdraw(
+            application_withdraw(
                 application=application, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ActionRefused as exc:
@@ -177,7 +181,7 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Bitte bestätigen Sie den Verzicht mit dem Häkchen."))
         return redirect(reverse("portal:detail", args=[pk]) + "#bescheid")
     try:
-        services.application_waive_appeal(application=application, actor=request.user)
+        application_waive_appeal(application=application, actor=request.user)
     except ActionRefused as exc:
         for message in _refused(request, exc):
             messages.error(request, message)
@@ -201,7 +205,7 @@ def payout(request: HttpRequest, pk: int) -> HttpResponse:
         refusal = [_("Mittel können erst abgerufen werden, wenn der Bescheid bestandskräftig ist.")]
     if request.method == "POST" and not refusal and form.is_valid():
         try:
-            services.payout_request(
+            payout_request(
                 application=application,
                 actor=request.user,
                 amount=form.cleaned_data["amount"],

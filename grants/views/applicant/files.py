@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from grants import services
 from grants.errors import ActionRefused
 from grants.forms.applicant import AttachmentForm
 from grants.models import Attachment, DocumentType
+from grants.services.applications import attachment_add, attachment_remove
 from grants.views.applicant.access import _application, _data, _editable, _files, _locked, _refused
 from grants.views.applicant.form import _step_context
 
@@ -34,7 +34,7 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.attachment_add(
+                attachment_add(
                     application=application,
                     actor=request.user,
                     document_type=form.cleaned_data["document_type"],
@@ -77,7 +77,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     application = _application(request, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
     try:
-        services.attachment_remove(attachment=attachment, actor=request.user)
+        attachment_remove(attachment=attachment, actor=request.user)
     except ActionRefused as exc:
         for message in _refused(request, exc):
             messages.error(request, message)

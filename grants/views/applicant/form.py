@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applicants import selectors as applicant_selectors
-from grants import services
 from grants.errors import ActionRefused
 from grants.forms.applicant import (
     ClassificationForm,
@@ -33,6 +32,15 @@ from grants.models import (
     FinancingCategory,
     FinancingKind,
     PlanSummary,
+)
+from grants.services.applications import (
+    PlanLine,
+    application_create,
+    application_replace_plan,
+    application_resubmit,
+    application_submit,
+    application_update_classification,
+    application_update_project,
 )
 from grants.views.applicant.access import _application, _data, _editable, _locked, _refused
 from grants.views.applicant.checklist import missing_items
@@ -60,7 +68,7 @@ def start(request: HttpRequest, call_pk: int) -> HttpResponse:
         refusal = [_("Dieser Förderaufruf ist nicht geöffnet. Anträge sind zurzeit nicht möglich.")]
     elif request.method == "POST" and form.is_valid():
         try:
-            application = services.application_create(
+            application = application_create(
                 actor=request.user,
                 applicant=form.cleaned_data["applicant"],
                 call=call,
@@ -139,7 +147,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.application_update_project(
+                application_update_project(
                     application=application,
                     actor=request.user,
                     title=data["title"],
@@ -182,7 +190,7 @@ def classification(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_update_classification(
+            application_update_classification(
                 application=application, actor=request.user, **form.cleaned_data
             )
         except ActionRefused as exc:
@@ -259,7 +267,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 refusal = figures.problems
             else:
                 try:
-                    services.application_replace_plan(
+                    application_replace_plan(
                         application=application,
                         actor=request.user,
                         costs=[_plan_line(row) for row in costs.rows()],
@@ -290,8 +298,8 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _plan_line(row: dict) -> services.PlanLine:
-    return services.PlanLine(
+def _plan_line(row: dict) -> PlanLine:
+    return PlanLine(
         category_id=row["category"].pk,
         description=row.get("description", "") or "",
         amount=row["amount"],
@@ -328,11 +336,11 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not missing and form.is_valid():
         try:
             if resubmitting:
-                services.application_resubmit(
+                application_resubmit(
                     application=application, actor=request.user, note=form.cleaned_data["note"]
                 )
             else:
-                services.application_submit(application=application, actor=request.user)
+                application_submit(application=application, actor=request.user)
         except ActionRefused as exc:
             refusal = _refused(request, exc)
         else:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from applicants import selectors as applicant_selectors
 from applicants.models import ApplicantKind
 from grants.models import Call, Programme
-from grants.selectors import applications_for_applicant_user
+from grants.selectors.applications import applications_for_applicant_user
 from grants.views.applicant.common import next_step
 
 # --- public pages ---------------------------------------------------------------------------

@@ -15,10 +15,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from grants import services
 from grants.errors import ActionRefused
 from grants.forms.applicant import AttachmentForm, ProofForm, ReceiptForm
 from grants.models import ZERO, DocumentType
+from grants.services.applications import attachment_add
+from grants.services.proof import (
+    application_save_proof,
+    application_submit_proof,
+    receipt_add,
+    receipt_remove,
+)
 from grants.views.applicant.access import _application, _data, _refused
 from grants.views.applicant.common import PROOF_STATES, S, _open_request
 
@@ -75,7 +81,7 @@ def proof(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and editable and form.is_valid():
         action = request.POST.get("action", "save")
         try:
-            services.application_save_proof(
+            application_save_proof(
                 application=application,
                 actor=request.user,
                 report=form.cleaned_data["report"],
@@ -83,7 +89,7 @@ def proof(request: HttpRequest, pk: int) -> HttpResponse:
                 actual_financing=form.actual_financing(),
             )
             if action == "submit":
-                services.application_submit_proof(
+                application_submit_proof(
                     application=application,
                     actor=request.user,
                     report=form.cleaned_data["report"],
@@ -132,7 +138,7 @@ def proof_receipt_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReceiptForm(request.POST, application=application)
     if form.is_valid():
         try:
-            services.receipt_add(application=application, actor=request.user, **form.cleaned_data)
+            receipt_add(application=application, actor=request.user, **form.cleaned_data)
         except ActionRefused as exc:
             for message in _refused(request, exc):
                 messages.error(request, message)
@@ -153,7 +159,7 @@ def proof_receipt_delete(request: HttpRequest, pk: int, receipt_pk: int) -> Http
     application = _application(request, pk)
     entry = get_object_or_404(application.receipts, pk=receipt_pk)
     try:
-        services.receipt_remove(receipt=entry, actor=request.user)
+        receipt_remove(receipt=entry, actor=request.user)
     except ActionRefused as exc:
         for message in _refused(request, exc):
             messages.error(request, message)
@@ -175,7 +181,7 @@ def proof_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            services.attachment_add(
+            attachment_add(
                 application=application,
                 actor=request.user,
                 document_type=form.cleaned_data["document_type"],

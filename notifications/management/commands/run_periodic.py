@@ -10,7 +10,7 @@ import logging
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from grants.services import run_deadlines
+from grants.services.applications import run_deadlines
 from notifications import outbox, periodic
 
 logger = logging.getLogger(__name__)

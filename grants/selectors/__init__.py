@@ -1,0 +1,1 @@
+"""Reads of the grant domain, one module per area; they change nothing."""

@@ -1,0 +1,226 @@
+"""The application file (Akte) and the view that runs a step on it. Steps are offered only when
+the lifecycle allows them for this person; a refused step says why and changes nothing, and a
+stale page (somebody acted meanwhile) shows the file as it is now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted
+from grants.forms import casework as f
+from grants.lifecycle import is_offered, refusals
+from grants.models import (
+    Application,
+    Budget,
+    Decision,
+    Payout,
+)
+from grants.selectors.applications import application_rule_flags
+from grants.services.assessment import (
+    internal_note_create,
+)
+from grants.services.base import application_seen
+from grants.views.casework.access import application_for_case_worker
+from grants.views.casework.steps import STEPS
+
+
+def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
+    user = request.user
+    plan = app.plan
+    steps = [s for s in STEPS.values() if s.offered(app, user)]
+    blocked = [(s, reasons) for s in STEPS.values() if (reasons := s.why_not(app, user))]
+    timeline = sorted(
+        [("change", c.created_at, c) for c in app.status_changes.select_related("actor")]
+        + [("note", n.created_at, n) for n in app.internal_notes.select_related("author")],
+        key=lambda row: row[1],
+        reverse=True,
+    )
+    payouts = list(app.payouts.select_related("certified_by", "ordered_by"))
+    for payout in payouts:
+        payout.can_certify = is_offered(payout, "certify", user)
+        payout.can_order = is_offered(payout, "order", user)
+        payout.can_cancel = is_offered(payout, "cancel", user)
+        payout.order_refusal = (
+            refusals(payout, "order", user)
+            if payout.state == Payout.State.CERTIFIED and not payout.can_order
+            else []
+        )
+    claims = list(app.repayment_claims.all())
+    for claim in claims:
+        claim.can_settle = is_offered(claim, "settle", user)
+    return {
+        "application": app,
+        "seen": application_seen(app),
+        "plan": plan,
+        "flags": application_rule_flags(app, plan),
+        "cost_lines": list(app.cost_lines.select_related("category")),
+        "financing_lines": list(app.financing_lines.select_related("category")),
+        "attachments": list(app.attachments.select_related("document_type")),
+        "letters": list(app.letters.all()),
+        "decisions": list(
+            app.decisions.select_related("proposed_by", "confirmed_by").prefetch_related(
+                "year_amounts", "planned_instalments"
+            )
+        ),
+        "assessment": app.assessments.select_related("author")
+        .prefetch_related("checklist_answers__item", "scores__criterion")
+        .first(),
+        "agenda_items": list(app.agenda_items.select_related("meeting__committee")),
+        "payouts": payouts,
+        "claims": claims,
+        "proof_check": app.proof_checks.prefetch_related("lines__cost_line").first(),
+        "steps": steps,
+        "blocked": blocked,
+        "timeline": timeline,
+        "note_form": f.NoteForm(),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+@require_GET
+def application_file(request: HttpRequest, pk: int) -> HttpResponse:
+    app = application_for_case_worker(request, pk)
+    return render(request, "grants/casework/file.html", file_context(request, app))
+
+
+def changed_meanwhile_response(
+    request: HttpRequest, pk: int, refused: ChangedMeanwhile
+) -> HttpResponse:
+    """The person acted on a stale page: show the file as it is now, with the reason."""
+    app = application_for_case_worker(request, pk)
+    context = file_context(request, app)
+    context["changed_messages"] = refused.messages
+    return render(request, "grants/casework/file.html", context, status=409)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    app = application_for_case_worker(request, pk)
+    step = STEPS.get(slug)
+    if step is None:
+        raise Http404
+    kwargs = {"application": app, "user": request.user}
+    status = 422
+    form = step.form(request.POST or None, **kwargs)
+    if request.method == "GET":
+        form.initial["seen"] = application_seen(app)
+    if not step.offered(app, request.user) and request.method == "GET":
+        messages.warning(
+            request,
+            " ".join(step.why_not(app, request.user))
+            or _("Dieser Schritt ist im Status „%(state)s“ nicht möglich.")
+            % {"state": app.get_state_display()},
+        )
+        return redirect("casework:file", pk=app.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step.run(
+                application=app,
+                actor=request.user,
+                seen=form.cleaned_data["seen"],
+                **form.service_kwargs(),
+            )
+        except ChangedMeanwhile as refused:
+            return changed_meanwhile_response(request, pk, refused)
+        except ActionRefused as refused:
+            # Refused for this person (four eyes, say) or by a rule: said on the form.
+            status = 403 if isinstance(refused, NotPermitted) else 422
+            for message in refused.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("„%(step)s“ ist erledigt.") % {"step": step.label})
+            return redirect("casework:file", pk=app.pk)
+    if request.method == "GET" or not form.errors:
+        status = 200
+    elif not form.non_field_errors():
+        status = 422
+    return render(
+        request,
+        "grants/casework/step.html",
+        {
+            "application": app,
+            "step": step,
+            "form": form,
+            "pending": app.pending_decision,
+            "refused": request.method == "POST" and form.errors,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    app = application_for_case_worker(request, pk)
+    form = f.NoteForm(request.POST)
+    if form.is_valid():
+        internal_note_create(application=app, actor=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Der Vermerk ist gespeichert."))
+    else:
+        messages.error(request, _("Bitte schreiben Sie einen Vermerk."))
+    return redirect(reverse("casework:file", args=[app.pk]) + "#vermerke")
+
+
+def _budget_rows(app: Application, shares: dict[int, Decimal]) -> list[dict]:
+    budgets = {
+        b.fiscal_year: b
+        for b in Budget.objects.filter(
+            programme_id=app.programme_id,
+            funding_area_id=app.funding_area_id,
+            fiscal_year__in=list(shares),
+        )
+    }
+    rows = []
+    for year, amount in sorted(shares.items()):
+        budget = budgets.get(year)
+        available = budget.available if budget else None
+        rows.append(
+            {
+                "year": year,
+                "amount": amount,
+                "budget": budget,
+                "available": available,
+                "after": None if available is None else available - amount,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx fragment: budget available now and after this decision, per fiscal year. Without
+    parameters it shows the pending proposal (confirm page); with them, the form's figures."""
+    app = application_for_case_worker(request, pk)
+    shares: dict[int, Decimal] = {}
+    try:
+        for key, value in request.GET.items():
+            if key.startswith("year_") and value.strip():
+                shares[int(key[5:])] = Decimal(value.replace(",", "."))
+        if not shares and request.GET.get("amount") and request.GET.get("funding_start"):
+            start = dt.date.fromisoformat(request.GET["funding_start"])
+            shares = {start.year: Decimal(request.GET["amount"].replace(",", "."))}
+    except (ValueError, InvalidOperation):
+        shares = {}
+    if not shares and "amount" not in request.GET:
+        pending = app.pending_decision
+        if pending is not None and pending.outcome == Decision.Outcome.APPROVE:
+            shares = {y.fiscal_year: y.amount for y in pending.year_amounts.all()}
+    return render(
+        request,
+        "grants/casework/_budget.html",
+        {"rows": _budget_rows(app, shares), "checked_at": timezone.localtime()},
+    )

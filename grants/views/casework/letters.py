@@ -1,0 +1,119 @@
+"""Letters of a file and the programmes' letter templates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from grants.errors import ActionRefused
+from grants.forms import casework as f
+from grants.models import (
+    Application,
+    Letter,
+    LetterKind,
+    LetterTemplate,
+)
+from grants.permissions import casework_programmes
+from grants.services import letters
+from grants.services.decisions import (
+    letter_template_save,
+)
+from grants.views.casework.access import application_for_case_worker, require_case_worker
+
+
+@login_required
+@require_GET
+def letter_download(request: HttpRequest, pk: int, letter_id: int) -> FileResponse:
+    app = application_for_case_worker(request, pk)
+    letter = get_object_or_404(Letter, pk=letter_id, application=app)
+    return FileResponse(
+        letter.file.open("rb"),
+        as_attachment=False,
+        filename=letter.filename,
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_GET
+def templates_list(request: HttpRequest) -> HttpResponse:
+    require_case_worker(request)
+    programmes = list(casework_programmes(request.user))
+    stored = {
+        (t.programme_id, t.kind, t.language): t
+        for t in LetterTemplate.objects.filter(programme__in=programmes).select_related(
+            "updated_by"
+        )
+    }
+    rows = [
+        {
+            "programme": p,
+            "kind": kind,
+            "language": code,
+            "language_name": name,
+            "stored": stored.get((p.pk, kind.value, code)),
+        }
+        for p in programmes
+        for kind in LetterKind
+        for code, name in settings.LANGUAGES
+    ]
+    return render(request, "grants/casework/templates.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(
+    request: HttpRequest, programme_id: int, kind: str, language: str
+) -> HttpResponse:
+    require_case_worker(request)
+    programme = get_object_or_404(casework_programmes(request.user), pk=programme_id)
+    if kind not in LetterKind.values or language not in dict(
+        __import__("django.conf").conf.settings.LANGUAGES
+    ):
+        raise Http404
+    probe = Application(programme=programme)
+    current = letters.template_for(probe, kind, language)
+    form = f.LetterTemplateForm(
+        request.POST or None,
+        instance=LetterTemplate(
+            programme=programme,
+            kind=kind,
+            language=language,
+            subject=current.subject,
+            body=current.body,
+            legal_remedies=current.legal_remedies,
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter_template_save(
+                programme=programme,
+                actor=request.user,
+                kind=kind,
+                language=language,
+                **{k: form.cleaned_data[k] for k in ("subject", "body", "legal_remedies")},
+            )
+        except ActionRefused as refused:
+            for message in refused.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, _("Die Vorlage ist gespeichert; sie gilt für alle neuen Bescheide.")
+            )
+            return redirect("casework:templates")
+    return render(
+        request,
+        "grants/casework/template_edit.html",
+        {
+            "programme": programme,
+            "kind": LetterKind(kind),
+            "language": language,
+            "form": form,
+            "variables": letters.VARIABLES,
+        },
+    )
