@@ -151,9 +151,7 @@ def test_propose_and_confirm_by_two_people_commits_the_budget_and_stores_the_let
     budget = client.get(f"/sachbearbeitung/antraege/{app.pk}/budget/").content.decode()
     assert "verfügbar nachher" in budget
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(
-            step_url(app, "bestaetigen"), {"seen": seen(app), "note": "geprüft"}
-        )
+        response = client.post(step_url(app, "bestaetigen"), {"seen": seen(app), "note": "geprüft"})
     # The letter is made after the commit, not while the budget rows are locked.
     assert callbacks
     assert response.status_code == 302

@@ -1,4 +1,3 @@
-
 """Change requests (Änderungsanträge) during the project: period extension and plan change."""
 
 import datetime as dt
