@@ -8,9 +8,13 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from grants.models import Application
+    from tests.factories import World
 
 # Playwright's sync API runs an event loop in the test thread; Django would then refuse the
 # ORM calls that tests using live_server make to set up data.
@@ -111,3 +115,58 @@ def axe_check() -> Callable[..., list[dict[str, Any]]]:
 def _fast_password_hashing(settings) -> None:
     # The suite creates hundreds of users; PBKDF2 would spend most of its time hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- the grant domain's world, shared by the area packages (tests/<area>/) -------------------
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path) -> None:
+    # Uploads and letters of a test go to a directory of their own, never into the tree.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    # Rate-limit counters live in the cache; each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db: None) -> "World":
+    """Programme, call, budgets and personas; with a checklist item, an assessment criterion
+    and a committee of three, so that every case-work step can be taken."""
+    from grants.models import AssessmentCriterion, ChecklistItem, Committee, CommitteeMember
+    from tests.factories import build_world
+
+    world = build_world()
+    ChecklistItem.objects.create(programme=world.programme, code="deadline", name="Fristgerecht")
+    AssessmentCriterion.objects.create(
+        programme=world.programme, code="goals", name="Beitrag zu den Zielen", max_score=5
+    )
+    committee = Committee.objects.create(programme=world.programme, name="Arbeitsausschuss")
+    for n, name in enumerate(["Frau Ahmadi", "Herr Berger", "Frau Çelik"]):
+        CommitteeMember.objects.create(committee=committee, name=name, position=n)
+    return world
+
+
+@pytest.fixture
+def app(world: "World") -> "Application":
+    """A draft of the owner with every classification list of the programme chosen."""
+    from tests.factories import draft
+
+    application = draft(world)
+    application.target_groups.set(world.programme.target_groups.all())
+    application.fields_of_action.set(world.programme.fields_of_action.all())
+    application.areas.set(world.programme.areas.all())
+    return application

@@ -1,7 +1,9 @@
-"""Case-work views for every persona, four eyes, stale pages, and the queue at scale."""
+"""The case file and the work queue for every persona, requests for items, stale pages, and the
+queue at scale."""
+
+from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -9,33 +11,16 @@ from django.utils import timezone
 
 from applicants.models import StandardDocument
 from grants.models import (
-    AgendaItem,
     Application,
     ApplicationState,
     Decision,
-    InternalNote,
-    Letter,
-    Meeting,
     StatusChange,
 )
-from grants.services.base import application_seen
-from grants.services.committees import agenda_item_record_votes
 from grants.services.decisions import decision_propose_rejection
+from tests.casework_pages import file_url, seen, step_url
 from tests.factories import ApplicantFactory, advance, draft
 
 S = ApplicationState
-
-
-def file_url(app):
-    return f"/sachbearbeitung/antraege/{app.pk}/"
-
-
-def step_url(app, slug):
-    return f"/sachbearbeitung/antraege/{app.pk}/{slug}/"
-
-
-def seen(app):
-    return application_seen(Application.objects.get(pk=app.pk))
 
 
 @pytest.mark.parametrize(
@@ -113,63 +98,6 @@ def test_finance_cannot_act(client, world):
     assert client.post(step_url(app, "pruefung"), {"seen": seen(app)}).status_code == 403
 
 
-def test_propose_and_confirm_by_two_people_commits_the_budget_and_stores_the_letter(
-    client, world, django_capture_on_commit_callbacks
-):
-    app = advance(draft(world), world, S.IN_REVIEW)
-    client.force_login(world.case_worker)
-    start = app.start_date
-    end = start + dt.timedelta(days=100)
-    data = {
-        "seen": seen(app),
-        "amount": "8000.00",
-        "financing_type": "fixed_amount",
-        "funding_start": start.isoformat(),
-        "funding_end": end.isoformat(),
-        "purpose": "Sprachcafé",
-        "conditions": "",
-        "instalments": f"{start:%d.%m.%Y}; 5000,00\n{end:%d.%m.%Y}; 3000,00",
-        "note": "",
-    }
-    if start.year != end.year:
-        data.update({f"year_{start.year}": "4000.00", f"year_{end.year}": "4000.00"})
-    response = client.post(step_url(app, "bewilligung"), data)
-    assert response.status_code == 302, response.content.decode()[:3000]
-    app.refresh_from_db()
-    assert app.state == S.DECISION_PROPOSED
-
-    # The proposer may not confirm: four eyes, said on the form.
-    response = client.post(step_url(app, "bestaetigen"), {"seen": seen(app), "note": ""})
-    assert response.status_code == 403
-    assert "Vier-Augen-Prinzip" in response.content.decode()
-    app.refresh_from_db()
-    assert app.state == S.DECISION_PROPOSED
-
-    client.force_login(world.second_case_worker)
-    page = client.get(step_url(app, "bestaetigen")).content.decode()
-    assert "Budget" in page
-    budget = client.get(f"/sachbearbeitung/antraege/{app.pk}/budget/").content.decode()
-    assert "verfügbar nachher" in budget
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(step_url(app, "bestaetigen"), {"seen": seen(app), "note": "geprüft"})
-    # The letter is made after the commit, not while the budget rows are locked.
-    assert callbacks
-    assert response.status_code == 302
-    app.refresh_from_db()
-    assert app.state == S.APPROVED
-    world.budget.refresh_from_db()
-    assert world.budget.committed + world.next_budget.__class__.objects.get(
-        pk=world.next_budget.pk
-    ).committed == Decimal("8000.00")
-    letter = Letter.objects.get(application=app)
-    assert letter.file.read(5) == b"%PDF-"
-    decision = Decision.objects.get(application=app)
-    assert decision.planned_instalments.count() == 2
-    assert (
-        client.get(f"/sachbearbeitung/antraege/{app.pk}/schreiben/{letter.pk}/").status_code == 200
-    )
-
-
 def test_two_people_at_once_one_succeeds_the_other_sees_the_new_state(client, world):
     app = advance(draft(world), world, S.IN_REVIEW)
     stale = seen(app)
@@ -183,108 +111,6 @@ def test_two_people_at_once_one_succeeds_the_other_sees_the_new_state(client, wo
     assert "in der Zwischenzeit" in page
     assert "Entscheidung vorgeschlagen" in page
     assert Decision.objects.filter(application=app).count() == 1
-
-
-def test_assignment_is_kept_as_history_and_stale_assignment_refused(client, world):
-    app = advance(draft(world), world, S.SUBMITTED)
-    stale = seen(app)
-    client.force_login(world.case_worker)
-    response = client.post(
-        step_url(app, "zustaendigkeit"),
-        {"seen": stale, "assignee": world.second_case_worker.pk, "reason": "Vertretung"},
-    )
-    assert response.status_code == 302
-    app.refresh_from_db()
-    assert app.assigned_to == world.second_case_worker
-    response = client.post(
-        step_url(app, "zustaendigkeit"),
-        {"seen": stale, "assignee": world.case_worker.pk, "reason": "zurück"},
-    )
-    assert response.status_code == 409
-    app.refresh_from_db()
-    assert app.assigned_to == world.second_case_worker
-    assert app.assignment_changes.count() == 1
-
-
-def test_internal_notes_are_staff_only(client, world):
-    app = advance(draft(world), world, S.SUBMITTED)
-    client.force_login(world.case_worker)
-    client.post(
-        f"/sachbearbeitung/antraege/{app.pk}/vermerk/", {"text": "Telefonat: Satzung folgt"}
-    )
-    assert InternalNote.objects.get(application=app).text == "Telefonat: Satzung folgt"
-    assert "Telefonat" in client.get(file_url(app)).content.decode()
-    client.force_login(world.owner)
-    assert (
-        client.post(f"/sachbearbeitung/antraege/{app.pk}/vermerk/", {"text": "x"}).status_code
-        == 404
-    )
-
-
-def test_meeting_conflicts_votes_and_decisions_in_one_go(client, world):
-    world.call.decision_track = "committee"
-    world.call.save(update_fields=["decision_track"])
-    app = advance(draft(world), world, S.IN_REVIEW)
-    committee = world.programme.committees.get()
-    a, b, c = committee.members.all()
-    client.force_login(world.case_worker)
-    meeting_date = timezone.localdate() + dt.timedelta(days=7)
-    client.post(
-        "/sachbearbeitung/sitzungen/",
-        {"committee": committee.pk, "date": meeting_date.isoformat(), "location": "Rathaus"},
-    )
-    meeting = Meeting.objects.get()
-    response = client.post(
-        step_url(app, "tagesordnung"),
-        {"seen": seen(app), "meeting": meeting.pk, "proposed_amount": "8000.00", "note": ""},
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    item = AgendaItem.objects.get()
-    base = f"/sachbearbeitung/sitzungen/{meeting.pk}"
-    meeting.refresh_from_db()
-    client.post(
-        f"{base}/befangenheit/",
-        {
-            "item": item.pk,
-            f"c{item.pk}-version": meeting.version,
-            f"c{item.pk}-member": c.pk,
-            f"c{item.pk}-reason": "Vorstand",
-        },
-    )
-    assert item.conflicts.get().member == c
-    meeting.refresh_from_db()
-    prefix = f"item{item.pk}"
-    # A conflicted member's vote is refused.
-    with pytest.raises(Exception):  # noqa: B017
-        agenda_item_record_votes(item=item, actor=world.case_worker, votes={c.pk: "yes"})
-    client.post(
-        f"{base}/abstimmung/",
-        {
-            "item": item.pk,
-            f"{prefix}-version": meeting.version,
-            f"{prefix}-member_{a.pk}": "yes",
-            f"{prefix}-member_{b.pk}": "abstain",
-            f"{prefix}-recommended_amount": "7000.00",
-        },
-    )
-    item.refresh_from_db()
-    assert (item.vote.votes_yes, item.vote.votes_no, item.vote.votes_abstain) == (1, 0, 1)
-    assert item.result == AgendaItem.Result.APPROVE
-    client.post(f"{base}/vorschlagen/")
-    app.refresh_from_db()
-    assert app.state == S.DECISION_PROPOSED
-    assert app.pending_decision.amount == Decimal("7000.00")
-    client.post(f"{base}/bestaetigen/")  # proposer: refused, nothing happens
-    app.refresh_from_db()
-    assert app.state == S.DECISION_PROPOSED
-    client.force_login(world.second_case_worker)
-    client.post(f"{base}/bestaetigen/")
-    app.refresh_from_db()
-    assert app.state == S.APPROVED
-    for kind in ("tagesordnung", "ergebnisse"):
-        response = client.get(f"{base}/{kind}.pdf")
-        assert response.status_code == 200
-        assert response.content[:5] == b"%PDF-"
 
 
 def test_queue_has_a_fixed_number_of_queries_at_10000_applications(

@@ -208,7 +208,7 @@ def test_committee_vote_required_above_the_administrative_limit(world):
     app = advance(draft(world), world, S.IN_REVIEW)
     with pytest.raises(RuleViolated, match="Gremium"):
         propose(app, world.case_worker)
-    vote(refer(app, world, body="Arbeitsausschuss", members=6), world, yes=5, no=1)
+    vote(refer(app, world, body="Vergabeausschuss", members=6), world, yes=5, no=1)
     app.refresh_from_db()
     assert app.state == S.VOTED
     propose(app, world.case_worker)
