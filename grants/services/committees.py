@@ -32,10 +32,12 @@ from grants.models import (
 )
 from grants.permissions import require_case_worker_of
 from grants.services.base import _lock, _unchanged
-from grants.services.decisions import decision_confirm as application_confirm
-from grants.services.decisions import decision_propose as application_propose_approval
-from grants.services.decisions import decision_propose_rejection as application_propose_rejection
-from grants.services.decisions import suggest_year_split
+from grants.services.decisions import (
+    decision_confirm,
+    decision_propose,
+    decision_propose_rejection,
+    suggest_year_split,
+)
 
 
 def _committee_vote_record(
@@ -284,7 +286,7 @@ def meeting_propose_decisions(*, meeting: Meeting, actor: User) -> list[Decision
                     end = max(application.end_date or start, start)
                     amount = item.recommended_amount or item.proposed_amount
                     decisions.append(
-                        application_propose_approval(
+                        decision_propose(
                             application=application,
                             actor=actor,
                             amount=amount,
@@ -298,7 +300,7 @@ def meeting_propose_decisions(*, meeting: Meeting, actor: User) -> list[Decision
                     )
                 else:
                     decisions.append(
-                        application_propose_rejection(
+                        decision_propose_rejection(
                             application=application,
                             actor=actor,
                             reasons=_(
@@ -331,7 +333,7 @@ def meeting_confirm_decisions(*, meeting: Meeting, actor: User) -> list[Decision
             continue
         try:
             with transaction.atomic():
-                confirmed.append(application_confirm(application=application, actor=actor))
+                confirmed.append(decision_confirm(application=application, actor=actor))
         except ActionRefused as refused:
             messages.extend(f"{application.file_number}: {m}" for m in refused.messages)
     if messages:

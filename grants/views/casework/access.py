@@ -1,4 +1,4 @@
-"""Who may open what in case work: ``case_worker`` (403 for anyone without a case-worker role),
+"""Who may open what in case work: ``require_case_worker`` (403 for anyone without a case-worker role),
 ``application_for_case_worker`` (404 for applications outside the user's programmes and for
 drafts, 403 for programme staff who are not case workers) and ``meeting_for_case_worker``."""
 
@@ -8,16 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from grants.models import (
-    Application,
-    Meeting,
-    StaffRole,
-    has_programme_role,
-)
-from grants.permissions import casework_programmes, is_case_worker
+from grants.models import Application, Meeting
+from grants.permissions import casework_programmes, is_case_worker, is_case_worker_of
 from grants.selectors.applications import application_get_for_staff
-
-CASE_WORKER = StaffRole.Role.CASE_WORKER
 
 
 def require_case_worker(request: HttpRequest) -> None:
@@ -27,7 +20,7 @@ def require_case_worker(request: HttpRequest) -> None:
 
 def application_for_case_worker(request: HttpRequest, pk: int) -> Application:
     application = application_get_for_staff(request.user, pk)
-    if not has_programme_role(request.user, application.programme_id, CASE_WORKER):
+    if not is_case_worker_of(request.user, application.programme_id):
         raise PermissionDenied(_("Nur die Sachbearbeitung des Programms darf Anträge bearbeiten."))
     return application
 
