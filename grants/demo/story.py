@@ -3,8 +3,9 @@
 The builder methods only record steps; ``grants.demo.seeding`` replays the steps of all stories
 in calendar order, each with the clock set to its moment. Every step calls the service the
 portal's own screen calls for it (``grants/views/``), as the person who would take it, so the
-history is exactly what the portal writes. Only the draft's content (texts, plan lines, the
-attachment) is written directly, as the applicant's form would.
+history is exactly what the portal writes; the draft, too, is filled in through the form's
+services (project, classification, plan, attachment). Where two services do the same, the one
+the screens call is used, so that renaming them is a search and replace of ``services.<name>``.
 """
 
 from __future__ import annotations
