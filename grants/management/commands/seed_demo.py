@@ -1,6 +1,7 @@
 """Fills the database with demo data: both programmes with their figures, calls, budgets,
 staff and applicant logins, and applications in every state of the procedure, all walked
-through the real services (see ``grants/demo.py`` for how the past is replayed).
+through the services the screens call (see ``grants/demo/seeding.py`` for how the past is
+replayed).
 
     python manage.py seed_demo
 

@@ -7,8 +7,10 @@ hundreds of service calls, and every test here only reads what it produced.
 
 import datetime as dt
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
+from unittest import mock
 
+import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
@@ -16,22 +18,36 @@ from django.core.management.base import CommandError
 from django.db.models import Count, Sum
 from django.test import TestCase, override_settings
 from django.utils import timezone
+from pypdf import PdfReader
 from schwifty import IBAN
+from time_machine import escape_hatch
 
 from applicants.models import Applicant, User
 from grants import demo
+from grants.demo.committees import RFVT_JURY, WIR2_COMMITTEE
+from grants.demo.story import Story
 from grants.models import (
+    AgendaItem,
     Application,
     ApplicationState,
+    Attachment,
     Budget,
     Call,
+    Committee,
+    CommitteeVote,
+    Decision,
     DecisionYearAmount,
+    Meeting,
+    MemberVote,
     Payout,
     Programme,
     RepaymentClaim,
     StaffRole,
     StatusChange,
 )
+from grants.selectors.proof import repayment_interest
+from grants.services import committees
+from grants.services.decisions import suggest_year_split
 
 # Demo attachments are real files; keep them out of the private media directory.
 IN_MEMORY_FILES = {
@@ -40,12 +56,24 @@ IN_MEMORY_FILES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _private_media() -> None:
+    """Replaces the suite's per-test media directory: the seed's files are written once for the
+    class (setUpTestData) into IN_MEMORY_FILES and must still be there in each test."""
+
+
 def row_counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
         for app_label in ("applicants", "grants")
         for model in apps.get_app_config(app_label).get_models()
     }
+
+
+def assert_the_clock_is_real() -> None:
+    # Not travelling means datetime and time are time-machine's originals again.
+    assert not escape_hatch.is_travelling()
+    assert abs(timezone.now() - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
 
 
 def seed() -> str:
@@ -79,7 +107,10 @@ class SeedDemoTests(TestCase):
         assert RepaymentClaim.objects.filter(state=RepaymentClaim.State.OPEN).exists()
         settled = RepaymentClaim.objects.filter(state=RepaymentClaim.State.SETTLED)
         assert settled.exists()
-        assert all(claim.interest > 0 and claim.repaid_on for claim in settled)
+        for claim in settled:
+            assert claim.interest > 0 and claim.repaid_on, claim
+            # The portal's own § 49a computation from the stored base rates, not a copy.
+            assert claim.interest == repayment_interest(claim, claim.repaid_on).total
 
     def test_budgets_of_2023_and_2024_are_the_real_figures(self):
         def budget(code: str, year: int, area: str | None = None) -> Budget:
@@ -130,6 +161,12 @@ class SeedDemoTests(TestCase):
         )
         decisions = split.values("decision").annotate(years=Count("id")).filter(years__gte=2)
         assert decisions.count() >= 3
+        # The portal's own split by project days, as the notice form suggests it.
+        for decision in Decision.objects.filter(pk__in=decisions.values("decision")):
+            shares = dict(decision.year_amounts.values_list("fiscal_year", "amount"))
+            assert shares == suggest_year_split(
+                decision.amount, decision.funding_start, decision.funding_end
+            )
 
     def test_each_programme_has_open_calls_on_each_decision_track(self):
         now = timezone.now()
@@ -142,8 +179,68 @@ class SeedDemoTests(TestCase):
         assert (upcoming.opens_at.month, upcoming.deadline.month) == (4, 5)
 
     def test_the_demo_clock_is_put_back(self):
-        real_now = dt.datetime.now(dt.UTC)
-        assert abs(timezone.now() - real_now) < dt.timedelta(minutes=1)
+        assert_the_clock_is_real()
+
+    def test_seeded_attachments_are_real_pdfs(self):
+        attachments = Attachment.objects.select_related("application")
+        assert attachments.count() >= 30
+        assert set(attachments.values_list("content_type", flat=True)) == {"application/pdf"}
+        attachment = attachments.first()
+        with attachment.file.open("rb") as stored:
+            reader = PdfReader(BytesIO(stored.read()), strict=True)
+        assert len(reader.pages) >= 1
+        text = " ".join(reader.pages[0].extract_text().split())
+        assert attachment.application.title in text
+        assert "Projektbeschreibung" in text
+
+    def test_each_decision_was_confirmed_with_its_letter(self):
+        confirmed = Decision.objects.filter(status=Decision.Status.CONFIRMED)
+        assert confirmed.count() >= 20
+        for decision in confirmed:
+            assert decision.letters.exists(), decision
+
+    def test_committees_have_members_and_their_past_meetings_are_closed(self):
+        wir2 = Committee.objects.get(programme__code="WIR2", name=WIR2_COMMITTEE)
+        jury = Committee.objects.get(programme__code="RFVT", name=RFVT_JURY)
+        assert wir2.members.filter(is_active=True).count() >= 7
+        assert jury.members.filter(is_active=True).count() == 5
+        today = timezone.localdate()
+        past = Meeting.objects.filter(date__lt=today)
+        assert past.count() >= 8
+        assert not past.filter(closed_at=None).exists()
+        assert not past.filter(minutes="").exists()
+        # Every committee vote was cast member by member on an agenda item.
+        for vote in CommitteeVote.objects.all():
+            counts = vote.agenda_item.member_votes.values_list("choice", flat=True)
+            assert list(counts).count(MemberVote.Choice.YES) == vote.votes_yes, vote
+
+    def test_an_application_above_the_administrations_limit_can_be_decided_in_an_upcoming_meeting(
+        self,
+    ):
+        application = Application.objects.get(
+            programme__code="WIR2", state=ApplicationState.AWAITING_VOTE
+        )
+        assert (
+            application.plan.requested_amount > application.programme.administrative_decision_limit
+        )
+        item = AgendaItem.objects.get(application=application, vote=None)
+        meeting = item.meeting
+        assert meeting.date > timezone.localdate() and meeting.closed_at is None
+        first, second = User.objects.filter(
+            staff_roles__programme=application.programme,
+            staff_roles__role=StaffRole.Role.CASE_WORKER,
+        ).order_by("email")
+        members = meeting.committee.members.filter(is_active=True)
+
+        committees.agenda_item_record_votes(
+            item=item, actor=first, votes={m.pk: MemberVote.Choice.YES for m in members}
+        )
+        committees.meeting_propose_decisions(meeting=meeting, actor=first)
+        committees.meeting_confirm_decisions(meeting=meeting, actor=second)
+
+        application.refresh_from_db()
+        assert application.state == ApplicationState.APPROVED
+        assert application.approved_amount == item.proposed_amount
 
     def test_every_demo_login_works_with_the_published_password(self):
         for email, _role in demo.demo_logins():
@@ -181,6 +278,36 @@ class SeedDemoTests(TestCase):
         )
         assert dict(Application.objects.values_list("pk", "state")) == states
         assert "0 Anträge angelegt" in output
+
+    def test_a_failing_step_leaves_the_clock_real(self):
+        broken = Story(
+            programme="WIR2",
+            call="wir2-klein-open",
+            applicant="verein1",
+            title="Kaputte Geschichte",
+            summary="",
+            goals="",
+            period=(dt.date(2025, 1, 1), dt.date(2025, 2, 1)),
+            costs=[],
+            financing=[],
+            fields=[],
+            areas=[],
+            groups=[],
+            participants=0,
+            expect=ApplicationState.DRAFT,
+        )
+
+        def fail(story: Story, cast: object) -> None:
+            assert timezone.localdate() == dt.date(2025, 1, 2)
+            raise RuntimeError("Schritt schlägt fehl")
+
+        broken._add(dt.date(2025, 1, 2), "Fehler", fail)
+        with (
+            mock.patch("grants.demo.seeding.all_stories", return_value=[broken]),
+            self.assertRaisesMessage(RuntimeError, "Schritt schlägt fehl"),
+        ):
+            demo.seed()
+        assert_the_clock_is_real()
 
     def test_it_refuses_to_run_in_production(self):
         with self.settings(PRODUCTION=True), self.assertRaises(CommandError):

@@ -1,0 +1,610 @@
+"""Current applications still in the procedure, dated relative to today: drafts, submissions,
+review, the committees' votes (including the upcoming meetings), decisions and notices not yet
+final, and the ones refused or withdrawn on the way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from grants.demo.dates import months, relative_to, two_fiscal_years
+from grants.demo.story import Story, collector
+from grants.models import ApplicationState as S
+from grants.models import FinancingType, Payout, add_months
+
+
+def stories(today: dt.date) -> list[Story]:
+    ago, ahead = relative_to(today)
+    result, story = collector()
+
+    (
+        story(
+            programme="WIR2",
+            call="wir2-gross-open",
+            applicant="verein1",
+            title="Vereinsakademie: Capacity Building für junge Migrant*innenorganisationen",
+            summary="Eine Workshopreihe zu Vereinsrecht, Finanzen, Fördermitteln und "
+            "Öffentlichkeitsarbeit für junge Vereine.",
+            goals="20 Vereine qualifizieren; ein Netzwerk für gegenseitige Beratung gründen.",
+            period=months(ahead(120), 12),
+            costs=[
+                ("staff", "Projektkoordination", "18000"),
+                ("fees", "Referent*innen", "11500"),
+                ("rent", "Seminarräume", "2400"),
+                ("publicity", "Öffentlichkeitsarbeit", "1600"),
+                ("catering", "Verpflegung", "1000"),
+                ("travel", "Fahrtkosten", "500"),
+            ],
+            financing=[
+                ("own_funds", "Vereinsmittel", "2000"),
+                ("own_work", "Ehrenamtliche Mitarbeit", "5000"),
+            ],
+            fields=["stadtleben"],
+            areas=["01", "13"],
+            groups=["ehrenamtliche"],
+            participants=60,
+            expect=S.DRAFT,
+        ).draft(ago(3), attach=False)
+    )
+
+    (
+        story(
+            programme="RFVT",
+            call="rfvt-quick-open",
+            applicant="einzelperson",
+            title="Interkulturelles Kochbuch „Laatzen kocht“",
+            summary="Nachbar*innen kochen gemeinsam Rezepte aus ihrer Familie; daraus entsteht ein "
+            "Kochbuch.",
+            goals="Acht Kochabende; ein Kochbuch mit 40 Rezepten in 300 Exemplaren.",
+            period=(ahead(60), ahead(240)),
+            costs=[
+                ("publicity", "Druck des Kochbuchs (300 Exemplare)", "2200"),
+                ("fees", "Fotografin", "800"),
+                ("catering", "Zutaten für die Kochabende", "600"),
+            ],
+            financing=[("income", "Verkaufserlöse Kochbuch", "600")],
+            fields=["miteinander", "nachbarschaft"],
+            areas=["laatzen"],
+            groups=["nachbarschaft"],
+            participants=40,
+            expect=S.DRAFT,
+        ).draft(ago(2), attach=False)
+    )
+
+    (
+        story(
+            programme="WIR2",
+            call="wir2-klein-open",
+            applicant="verein2",
+            title="Sprachcafé für Nachbar*innen im Freizeitheim Linden",
+            summary="Ein wöchentliches Sprachcafé, in dem Nachbar*innen Deutsch im Gespräch üben.",
+            goals="48 Termine mit je 15 Gästen.",
+            period=(ahead(45), ahead(225)),
+            costs=[
+                ("fees", "Moderation (48 Termine à 50 €)", "2400"),
+                ("rent", "Raummiete", "600"),
+                ("material", "Spiele und Lernmaterial", "300"),
+                ("catering", "Getränke und Gebäck", "700"),
+            ],
+            financing=[("own_work", "Ehrenamtliche Mitarbeit", "800")],
+            fields=["bildung", "stadtleben"],
+            areas=["10"],
+            groups=["neuzugewanderte", "nachbarschaft"],
+            participants=150,
+            expect=S.SUBMITTED,
+        )
+        .draft(ago(9))
+        .submit(ago(4))
+    )
+
+    (
+        story(
+            programme="RFVT",
+            call="rfvt-jury-open",
+            applicant="verein3",
+            title="Argumentationstraining gegen Alltagsrassismus in Burgdorf und Lehrte",
+            summary="Workshops für Vereine, Schulen und Betriebe: rassistischen Sprüchen im Alltag "
+            "widersprechen.",
+            goals="24 Workshops mit 300 Teilnehmenden; 12 Multiplikator*innen ausbilden.",
+            period=months(ahead(90), 11),
+            costs=[
+                ("fees", "Trainer*innen (24 Workshops à 400 €)", "9600"),
+                ("rent", "Raummieten", "1800"),
+                ("catering", "Verpflegung", "1500"),
+                ("publicity", "Öffentlichkeitsarbeit", "1200"),
+                ("travel", "Fahrtkosten", "900"),
+            ],
+            financing=[
+                ("own_funds", "Verbandsmittel", "1000"),
+                ("own_work", "Ehrenamtliche Mitarbeit", "2000"),
+            ],
+            fields=["demokratie"],
+            areas=["burgdorf", "lehrte"],
+            groups=["ehrenamtliche", "jugendliche"],
+            participants=300,
+            expect=S.SUBMITTED,
+        )
+        .draft(ago(12))
+        .submit(ago(6))
+    )
+
+    (
+        story(
+            programme="WIR2",
+            call="wir2-gross-open",
+            applicant="verein3",
+            title="Produktive Orte der Vielfalt: offene Werkstätten in Stadtteilzentren",
+            summary="Offene Näh-, Holz- und Fahrradwerkstätten in drei Stadtteilzentren, geleitet von "
+            "Menschen mit Migrationsgeschichte.",
+            goals="Drei Werkstätten mit je zwei Öffnungstagen pro Woche; 400 Besuche im Jahr.",
+            period=months(ahead(150), 12),
+            costs=[
+                ("staff", "Koordination", "15000"),
+                ("fees", "Werkstattleitungen", "10000"),
+                ("purchases", "Werkzeug und Maschinen", "4000"),
+                ("rent", "Nebenkosten Werkstatträume", "3000"),
+                ("publicity", "Öffentlichkeitsarbeit", "1500"),
+                ("catering", "Verpflegung", "1500"),
+            ],
+            financing=[
+                ("own_funds", "Verbandsmittel", "3000"),
+                ("own_work", "Ehrenamtliche Mitarbeit", "4000"),
+            ],
+            fields=["stadtleben", "wirtschaft"],
+            areas=["04", "09", "12"],
+            groups=["nachbarschaft", "frauen"],
+            participants=400,
+            expect=S.CHANGES_REQUESTED,
+        )
+        .draft(ago(30))
+        .submit(ago(25))
+        .review(ago(18))
+        .request_changes(
+            ago(10),
+            [
+                "Kooperationsvereinbarungen mit den drei Stadtteilzentren",
+                "Aufschlüsselung der Honorare nach Werkstatt und Stundensatz",
+            ],
+        )
+    )
+
+    (
+        story(
+            programme="RFVT",
+            call="rfvt-quick-open",
+            applicant="verein2",
+            title="Reparaturcafé international im Stadtteil Linden",
+            summary="Einmal im Monat reparieren Nachbar*innen gemeinsam Fahrräder, Kleidung und "
+            "Elektrogeräte.",
+            goals="Zehn Termine mit je 30 Gästen; Reparaturwissen in mehreren Sprachen teilen.",
+            period=(ahead(40), ahead(240)),
+            costs=[
+                ("purchases", "Werkzeug und Ersatzteile", "1500"),
+                ("rent", "Raummiete", "900"),
+                ("catering", "Kaffee und Kuchen", "600"),
+                ("publicity", "Plakate", "400"),
+            ],
+            financing=[("own_work", "Ehrenamtliche Reparateur*innen", "600")],
+            fields=["nachbarschaft", "miteinander"],
+            areas=["hannover"],
+            groups=["nachbarschaft"],
+            participants=300,
+            expect=S.IN_REVIEW,
+        )
+        .draft(ago(20))
+        .submit(ago(15))
+        .review(ago(8))
+    )
+
+    (
+        story(
+            programme="WIR2",
+            call="wir2-gross-open",
+            applicant="verein1",
+            title="Vorstandsmentoring für junge Migrant*innenorganisationen",
+            summary="Erfahrene Vorstände begleiten neu gegründete Vereine ein Jahr lang in allen "
+            "Fragen der Vereinsführung.",
+            goals="15 Mentoring-Tandems; Handreichung „Verein gründen und führen“ in vier Sprachen.",
+            period=months(ahead(100), 12),
+            costs=[
+                ("staff", "Koordination", "16000"),
+                ("fees", "Fachberatung Recht und Steuern", "8000"),
+                ("catering", "Verpflegung bei Netzwerktreffen", "1500"),
+                ("publicity", "Handreichung (Druck und Übersetzung)", "1300"),
+                ("travel", "Fahrtkosten", "1200"),
+            ],
+            financing=[
+                ("own_funds", "Mitgliedsbeiträge", "1000"),
+                ("own_work", "Ehrenamtliche Mentor*innen", "3000"),
+            ],
+            fields=["stadtleben"],
+            areas=["01"],
+            groups=["ehrenamtliche"],
+            participants=30,
+            expect=S.IN_REVIEW,
+        )
+        .draft(ago(34))
+        .submit(ago(32))
+        .review(ago(29))
+        .request_changes(
+            ago(26), ["Qualifikation der Koordination", "Zeitplan der Mentoring-Tandems"], due_in=14
+        )
+        .resubmit(ago(19), "Lebenslauf und Zeitplan sind angehängt.")
+        .review(ago(15))
+        .justify_own_share(
+            ago(11),
+            "Der Verein wurde 2024 gegründet und finanziert sich allein aus Mitgliedsbeiträgen. Ein "
+            "Eigenanteil von rund 14 % (davon 3.000 € ehrenamtliche Arbeit) ist angemessen "
+            "(Nr. 17.2 der Förderrichtlinie).",
+        )
+    )
+
+    (
+        story(
+            programme="WIR2",
+            call="wir2-gross-open",
+            applicant="verein2",
+            title="Begegnungsladen Linden-Süd: ein produktiver Ort der Vielfalt",
+            summary="Ein leerstehender Laden wird zum Treffpunkt mit Beratung, Sprachkursen und "
+            "Kulturabenden, den Nachbar*innen selbst gestalten.",
+            goals="An vier Tagen pro Woche geöffnet; 2.000 Besuche im Jahr.",
+            period=months(ahead(120), 10),
+            costs=[
+                ("staff", "Koordination", "12000"),
+                ("fees", "Honorare Kursleitungen", "9000"),
+                ("rent", "Ladenmiete", "1500"),
+                ("catering", "Verpflegung", "1500"),
+                ("material", "Ausstattung und Material", "1000"),
+                ("publicity", "Öffentlichkeitsarbeit", "1000"),
+            ],
+            financing=[
+                ("own_funds", "Vereinsmittel", "1500"),
+                ("own_work", "Ehrenamtliche Ladendienste", "4000"),
+            ],
+            fields=["stadtleben", "soziales"],
+            areas=["10"],
+            groups=["nachbarschaft", "frauen"],
+            participants=2000,
+            expect=S.AWAITING_VOTE,
+        )
+        .draft(ago(31))
+        .submit(ago(28))
+        .review(ago(21))
+        .refer(ago(14), meeting=ahead(21))
+    )
+
+    (
+        story(
+            programme="RFVT",
+            call="rfvt-jury-open",
+            applicant="einzelperson",
+            title="Lesepatenschaften in Laatzener Kitas",
+            summary="Ehrenamtliche lesen in Kitas mehrsprachig vor und bringen Eltern und Kita ins "
+            "Gespräch.",
+            goals="Zwölf Lesepat*innen in sechs Kitas.",
+            period=months(ahead(75), 11),
+            costs=[
+                ("purchases", "Mehrsprachige Bilderbücher", "1800"),
+                ("fees", "Schulung der Lesepat*innen", "1200"),
+                ("travel", "Fahrtkosten", "400"),
+                ("publicity", "Plakate", "300"),
+                ("catering", "Verpflegung", "300"),
+            ],
+            financing=[("own_work", "Ehrenamtliche Lesezeit", "800")],
+            fields=["schule", "sprache"],
+            areas=["laatzen"],
+            groups=["kinder", "familien"],
+            participants=150,
+            expect=S.AWAITING_VOTE,
+        )
+        .draft(ago(44))
+        .submit(ago(40))
+        .review(ago(33))
+        .refer(ago(20), meeting=ahead(12))
+    )
+
+    (
+        story(
+            programme="WIR2",
+            call="wir2-gross-open",
+            applicant="verein3",
+            title="Fördermittelwerkstatt für Migrant*innenorganisationen",
+            summary="Beratung und Schreibwerkstätten, in denen Vereine eigene Förderanträge "
+            "entwickeln.",
+            goals="25 Vereine beraten; 15 Anträge bei Stadt, Land und Stiftungen.",
+            period=months(ahead(90), 12),
+            costs=[
+                ("staff", "Beratung (0,5 Stelle)", "20000"),
+                ("fees", "Referent*innen", "10000"),
+                ("rent", "Raummiete", "2000"),
+                ("publicity", "Öffentlichkeitsarbeit", "1500"),
+                ("catering", "Verpflegung", "1500"),
+                ("travel", "Fahrtkosten", "1000"),
+            ],
+            financing=[
+                ("own_funds", "Verbandsmittel", "2200"),
+                ("own_work", "Ehrenamtliche Mitarbeit", "5000"),
+            ],
+            fields=["stadtleben", "verwaltung"],
+            areas=["01", "02", "13"],
+            groups=["ehrenamtliche"],
+            participants=80,
+            expect=S.VOTED,
+        )
+        .draft(ago(34))
+        .submit(ago(33))
+        .review(ago(30))
+        .refer(ago(28), meeting=ago(7))
+        .vote(ago(7), 6, 1, amount="25000")
+    )
+
+    (
+        story(
+            programme="WIR2",
+            call="wir2-klein-open",
+            applicant="verein1",
+            title="Schwimmkurse für Frauen mit Kinderbetreuung in Vahrenheide",
+            summary="Schwimmkurse für Frauen, die als Kind nicht schwimmen lernen konnten; die Kinder "
+            "werden währenddessen betreut.",
+            goals="Drei Kurse mit je zehn Teilnehmerinnen.",
+            period=(ahead(30), add_months(ahead(30), 5)),
+            costs=[
+                ("fees", "Schwimmlehrerin", "2400"),
+                ("rent", "Bahnmiete Hallenbad", "1600"),
+                ("fees", "Kinderbetreuung", "800"),
+                ("publicity", "Einladungen in fünf Sprachen", "200"),
+            ],
+            financing=[
+                ("own_funds", "Vereinsmittel", "400"),
+                ("own_work", "Ehrenamtliche Begleitung", "600"),
+            ],
+            fields=["soziales"],
+            areas=["03"],
+            groups=["frauen", "familien"],
+            participants=30,
+            expect=S.DECISION_PROPOSED,
+        )
+        .draft(ago(25))
+        .submit(ago(20))
+        .review(ago(14))
+        .propose(ago(6))
+        .return_proposal(
+            ago(5), "Bitte den Zuwendungszweck genauer fassen: Zahl der Kurse und Teilnehmerinnen."
+        )
+        .propose(
+            ago(2),
+            purpose="Drei Schwimmkurse für je zehn Frauen mit Kinderbetreuung im Stadtbezirk "
+            "Bothfeld-Vahrenheide.",
+        )
+    )
+
+    (
+        story(
+            programme="RFVT",
+            call="rfvt-quick-open",
+            applicant="verein2",
+            title="Jubiläumsfeier des Nachbarschaftsvereins",
+            summary="Ein Fest zum 40-jährigen Bestehen des Vereins für Mitglieder und Gäste.",
+            goals="Das Engagement der Mitglieder würdigen.",
+            period=(ahead(50), ahead(51)),
+            costs=[
+                ("catering", "Buffet", "2000"),
+                ("rent", "Saalmiete", "1200"),
+                ("fees", "Musik", "800"),
+            ],
+            financing=[("own_funds", "Vereinsmittel", "400")],
+            fields=["nachbarschaft"],
+            areas=["hannover"],
+            groups=["nachbarschaft"],
+            participants=120,
+            expect=S.DECISION_PROPOSED,
+        )
+        .draft(ago(22))
+        .submit(ago(18))
+        .review(ago(10))
+        .propose_rejection(
+            ago(3),
+            "Gefördert werden Projekte, die Vielfalt und Teilhabe stärken. Eine Feier für "
+            "Mitglieder und Gäste des Vereins ist eine Vereinsveranstaltung ohne diesen Bezug.",
+        )
+    )
+
+    (
+        story(
+            programme="WIR2",
+            call="wir2-klein-open",
+            applicant="verein2",
+            title="Mehrsprachige Sprechstunde zu Miete, Strom und Nebenkosten",
+            summary="Eine wöchentliche Sprechstunde mit Sprachmittler*innen zu Mietverträgen, "
+            "Nebenkostenabrechnungen und Energiesparen.",
+            goals="25 Sprechstunden; 150 Beratungen.",
+            period=months(ahead(20), 6),
+            costs=[
+                ("fees", "Beratung mit Sprachmittlung (60 Std. à 45 €)", "2700"),
+                ("rent", "Raummiete", "900"),
+                ("publicity", "Aushänge und Handzettel in sechs Sprachen", "600"),
+                ("material", "Infomaterial", "400"),
+            ],
+            financing=[
+                ("own_funds", "Vereinsmittel", "100"),
+                ("own_work", "Ehrenamtliche Mitarbeit", "900"),
+            ],
+            fields=["soziales"],
+            areas=["10"],
+            groups=["familien", "neuzugewanderte"],
+            participants=150,
+            expect=S.APPROVED,
+        )
+        .draft(ago(45))
+        .submit(ago(40))
+        .review(ago(30))
+        .propose(ago(9))
+        .confirm(ago(6))
+    )
+
+    (
+        story(
+            programme="RFVT",
+            call="rfvt-quick-open",
+            applicant="einzelperson",
+            title="Fahrradwerkstatt und Radfahrkurse für Neuzugewanderte in Laatzen",
+            summary="Gespendete Räder werden gemeinsam repariert; Neuzugewanderte lernen Radfahren "
+            "und die Verkehrsregeln.",
+            goals="30 Räder verkehrssicher machen; vier Radfahrkurse.",
+            period=months(ahead(30), 6),
+            costs=[
+                ("purchases", "Werkzeug und Leihräder", "2000"),
+                ("fees", "Kursleitung", "1500"),
+                ("material", "Ersatzteile und Helme", "700"),
+            ],
+            financing=[("own_work", "Ehrenamtliche Werkstattzeit", "700")],
+            fields=["sport", "miteinander"],
+            areas=["laatzen"],
+            groups=["neuzugewanderte"],
+            participants=40,
+            expect=S.APPROVED,
+        )
+        .draft(ago(55))
+        .submit(ago(50))
+        .review(ago(40))
+        .propose(ago(14), financing_type=FinancingType.FIXED_AMOUNT)
+        .confirm(ago(12))
+    )
+
+    (
+        story(
+            programme="WIR2",
+            call="wir2-klein-open",
+            applicant="verein3",
+            title="Workshopreihe „Vereinsfinanzen leicht gemacht“",
+            summary="Vier Workshops zu Kassenführung, Gemeinnützigkeit und Verwendungsnachweisen.",
+            goals="40 Kassenwart*innen aus Migrant*innenorganisationen schulen.",
+            period=months(ahead(20), 4),
+            costs=[
+                ("fees", "Referent*innen", "3000"),
+                ("rent", "Seminarraum", "800"),
+                ("catering", "Verpflegung", "600"),
+                ("material", "Arbeitsmaterial", "300"),
+                ("publicity", "Einladungen", "300"),
+            ],
+            financing=[
+                ("own_funds", "Verbandsmittel", "500"),
+                ("own_work", "Ehrenamtliche Organisation", "600"),
+            ],
+            fields=["stadtleben", "wirtschaft"],
+            areas=["01"],
+            groups=["ehrenamtliche"],
+            participants=40,
+            expect=S.FINAL,
+        )
+        .draft(ago(58))
+        .submit(ago(55))
+        .review(ago(45))
+        .propose(ago(20))
+        .confirm(ago(18))
+        .waive_appeal(ago(14))
+        .payout(ago(13), "3900", planned=True, until=Payout.State.PLANNED)
+    )
+
+    (
+        story(
+            programme="RFVT",
+            call="rfvt-jury-last",
+            applicant="verein3",
+            title="Vielfalt im Verein: Qualifizierungsreihe für Sportvereine in der Region",
+            summary="Übungsleitende und Vorstände aus Sportvereinen lernen, Menschen mit "
+            "Migrationsgeschichte zu gewinnen und zu halten.",
+            goals="30 Sportvereine; 60 qualifizierte Übungsleitende; Leitfaden für Vereine.",
+            period=two_fiscal_years(ahead(40)),
+            costs=[
+                ("staff", "Projektkoordination", "26000"),
+                ("fees", "Referent*innen", "12000"),
+                ("travel", "Fahrtkosten in der Region", "3000"),
+                ("publicity", "Leitfaden und Öffentlichkeitsarbeit", "2000"),
+                ("catering", "Verpflegung", "2000"),
+            ],
+            financing=[
+                ("own_funds", "Verbandsmittel", "2000"),
+                ("own_work", "Ehrenamtliche Mitarbeit", "5000"),
+            ],
+            fields=["sport", "miteinander"],
+            areas=["wunstorf", "neustadt", "burgdorf"],
+            groups=["ehrenamtliche", "jugendliche"],
+            participants=120,
+            expect=S.FINAL,
+        )
+        .draft(ago(125))
+        .submit(ago(110))
+        .review(ago(95))
+        .refer(ago(90), meeting=ago(70))
+        .vote(ago(70), 5, 0)
+        .propose(ago(65), financing_type=FinancingType.PROPORTIONAL)
+        .confirm(ago(62))
+        .expire_appeal()
+        .payout(ago(5), "6000", until=Payout.State.REQUESTED, needed_in=40)
+    )
+
+    (
+        story(
+            programme="RFVT",
+            call="rfvt-jury-open",
+            applicant="verein2",
+            title="Fotoausstellung „Gesichter der Nachbarschaft“",
+            summary="Porträts von Nachbar*innen mit kurzen Texten, ausgestellt in Schaufenstern.",
+            goals="40 Porträts; Ausstellung an zehn Orten.",
+            period=months(ahead(80), 4),
+            costs=[
+                ("fees", "Fotograf*in", "3000"),
+                ("purchases", "Rahmen und Drucke", "2000"),
+                ("publicity", "Katalog", "1500"),
+                ("rent", "Ausstellungsflächen", "1500"),
+            ],
+            financing=[("own_work", "Ehrenamtliche Mitarbeit", "1000")],
+            fields=["kultur", "demokratie"],
+            areas=["hannover"],
+            groups=["nachbarschaft"],
+            participants=40,
+            expect=S.REJECTED,
+        )
+        .draft(ago(44))
+        .submit(ago(41))
+        .review(ago(37))
+        .refer(ago(35), meeting=ago(9))
+        .vote(ago(9), 1, 4)
+        .propose_rejection(
+            ago(6),
+            "Die Fachjury hat das Projekt am Thema des Aufrufs gemessen: Rassismus und "
+            "Demokratieförderung werden nicht erkennbar bearbeitet. Sie empfiehlt den Aufruf "
+            "„Schnelle Projekte“ oder den nächsten allgemeinen Förderaufruf.",
+        )
+        .confirm(ago(4))
+    )
+
+    (
+        story(
+            programme="RFVT",
+            call="rfvt-quick-open",
+            applicant="verein3",
+            title="Interkulturelle Ferienfreizeit für Familien in Springe",
+            summary="Ein Wochenende am Deister für Familien aus verschiedenen Vereinen.",
+            goals="15 Familien; Kontakte zwischen den Vereinen.",
+            period=(ahead(100), ahead(102)),
+            costs=[
+                ("rent", "Unterkunft", "2000"),
+                ("travel", "Busfahrt", "2000"),
+                ("catering", "Verpflegung", "1500"),
+                ("fees", "Programm", "500"),
+            ],
+            financing=[("income", "Teilnahmebeiträge", "1200")],
+            fields=["miteinander"],
+            areas=["springe"],
+            groups=["familien"],
+            participants=50,
+            expect=S.WITHDRAWN,
+        )
+        .draft(ago(70))
+        .submit(ago(62))
+        .request_changes(ago(55), ["Nachweis über die Reservierung der Unterkunft"])
+        .withdraw(ago(40), "Die Unterkunft ist ausgebucht; wir verschieben die Freizeit.")
+    )
+
+    return result
