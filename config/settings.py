@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The form renderer finds Django's widget templates through this app.
+    "django.forms",
+    "core",
     "applicants",
     "grants",
     "reporting",
@@ -140,6 +143,8 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["config.formats"]
+# Every form renders its fields in KERN UX markup (core/templates/kern/field.html).
+FORM_RENDERER = "core.forms.KernFormRenderer"
 
 # Public contact for barriers on the site, named in the accessibility statement (BITV 2.0 § 7).
 ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "barrierefreiheit@example.org")

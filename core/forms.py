@@ -1,0 +1,116 @@
+"""Forms in KERN UX markup, for every form of the project without a mixin.
+
+``settings.FORM_RENDERER`` points at :class:`KernFormRenderer`. It gives each bound field
+the KERN class of its widget and renders ``{{ form.email.as_field_group }}`` (and ``{{ form }}``)
+with ``kern/field.html``: label, hint, control and errors, with the ids ``<id>_helptext`` and
+``<id>_error`` that Django 5.2 already puts into ``aria-describedby``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import widgets
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from core.formatting import amount
+from core.money import parse_eur
+
+# KERN styles the control itself, so every widget needs its KERN class. Order matters:
+# subclasses before their bases (CheckboxInput and Textarea are not Inputs, Select is).
+_KERN_WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
+    (forms.CheckboxSelectMultiple, "kern-form-check__checkbox"),
+    (forms.RadioSelect, "kern-form-check__radio"),
+    (forms.CheckboxInput, "kern-form-check__checkbox"),
+    (forms.Select, "kern-form-input__select"),
+    (forms.Textarea, "kern-form-input__input"),
+    (widgets.Input, "kern-form-input__input"),
+]
+
+
+def kern_widget_class(widget: forms.Widget) -> str:
+    for widget_type, css_class in _KERN_WIDGET_CLASSES:
+        if isinstance(widget, widget_type):
+            return css_class
+    return ""
+
+
+class KernBoundField(forms.BoundField):
+    """Adds the KERN class, and its --error variant once the field has errors."""
+
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: forms.Widget | None = None
+    ) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        css_class = kern_widget_class(widget)
+        if css_class:
+            # These attrs replace the widget's own "class" when rendered, so keep it.
+            classes = [widget.attrs.get("class", ""), attrs.get("class", ""), css_class]
+            if self.errors:
+                classes.append(f"{css_class}--error")
+            attrs["class"] = " ".join(c for c in classes if c)
+        return attrs
+
+
+class KernFormRenderer(TemplatesSetting):
+    """Django's renderer with the project's templates (so ``kern/*.html`` can be found and
+    overridden like any template) and KERN markup for every field."""
+
+    bound_field_class = KernBoundField
+    field_template_name = "kern/field.html"
+
+
+class MoneyInput(forms.TextInput):
+    """A text box for euros: shows "1.234,50" and offers the decimal keypad on phones.
+
+    Not ``type=number``: browsers ignore the page's language there, drop what they cannot
+    parse without telling anyone and let the mouse wheel change the amount.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return amount(value)
+        return super().format_value(value)
+
+
+class MoneyField(forms.DecimalField):
+    """Euro amounts as people type them: "1.234,50" in German, "1,234.50" in English, with
+    two places at most. "2500.00" on a German page is refused, not guessed."""
+
+    widget = MoneyInput
+    default_error_messages = {
+        "invalid": _("Bitte geben Sie einen Betrag in Euro an, zum Beispiel 1.250,00."),
+        "min_value": _("Der Betrag muss größer als 0 € sein."),
+        "max_value": _("Der Betrag ist unrealistisch hoch. Bitte prüfen Sie Ihre Eingabe."),
+        "max_decimal_places": _("Bitte höchstens zwei Stellen nach dem Komma."),
+        "max_digits": _("Der Betrag ist unrealistisch hoch. Bitte prüfen Sie Ihre Eingabe."),
+        "max_whole_digits": _("Der Betrag ist unrealistisch hoch. Bitte prüfen Sie Ihre Eingabe."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip()
+        # A sign is parsed so that the field can say "must be more than 0 €" instead of
+        # "not an amount"; the amount itself never carries one.
+        sign = -1 if text.startswith(("-", "\N{MINUS SIGN}")) else 1
+        try:
+            return sign * parse_eur(text.lstrip("-\N{MINUS SIGN}"), places=None)
+        except ValueError as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
