@@ -27,6 +27,7 @@ from django.utils.crypto import get_random_string
 from grants.models import Decision
 from grants.services.decisions import decision_letter_create
 from notifications.models import Message
+from notifications.tasks import send_messages
 
 logger = logging.getLogger(__name__)
 
@@ -173,8 +174,6 @@ def _finish(message: Message, *, state: str, **fields) -> str:
 def _schedule_retry(message_id: int, run_after: dt.datetime) -> None:
     """Asks the task backend to come back then; where it cannot defer, the periodic flush
     finds the message once it is due."""
-    from notifications.tasks import send_messages
-
     task = send_messages
     try:
         if task.get_backend().supports_defer:

@@ -24,6 +24,7 @@ from grants.formatting import eur
 from grants.models import Application, DomainEvent, StaffRole
 from notifications.models import Kind, Message, NotificationPreference
 from notifications.rendering import render
+from notifications.tasks import send_messages
 
 logger = logging.getLogger(__name__)
 
@@ -175,8 +176,6 @@ def send_after_commit(message_ids: Sequence[int]) -> None:
     ids = list(message_ids)
 
     def enqueue() -> None:
-        from notifications.tasks import send_messages
-
         try:
             send_messages.enqueue(message_ids=ids)
         except Exception:

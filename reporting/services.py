@@ -39,6 +39,7 @@ from grants.models import (
 from grants.services.payouts import payout_mark_paid
 from reporting import reports, selectors, writers
 from reporting.models import ExportBatch, ExportBatchItem, ExportFormat, ReportRun
+from reporting.tasks import run_report
 
 logger = logging.getLogger(__name__)
 
@@ -274,8 +275,6 @@ def report_run_request(
 ) -> ReportRun:
     """Queues a report (or the payout order export) for the task worker. The task row is
     written in this transaction: a rollback leaves neither run nor task behind."""
-    from reporting.tasks import run_report
-
     _finance_ids_or_refuse(actor)
     if report not in reports.REPORTS:
         raise RuleViolated(_("Unbekannter Bericht."))
