@@ -14,7 +14,6 @@ from applicants.models import Applicant, ApplicantKind, StandardDocument, User
 from applicants.services import PROFILE_FIELDS
 from applicants.uploads import accepted_formats, check_upload
 from applicants.validators import normalise_iban
-from config.forms import KernFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -25,7 +24,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class RegistrationForm(KernFormMixin, forms.Form):
+class RegistrationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-Mail-Adresse"),
         help_text=_("An diese Adresse schicken wir einen Link zur Bestätigung."),
@@ -83,19 +82,19 @@ class RegistrationForm(KernFormMixin, forms.Form):
         return cleaned
 
 
-class ResendVerificationForm(KernFormMixin, forms.Form):
+class ResendVerificationForm(forms.Form):
     email = forms.EmailField(label=_("E-Mail-Adresse"))
 
 
-class KernPasswordResetForm(KernFormMixin, PasswordResetForm):
+class KernPasswordResetForm(PasswordResetForm):
     pass
 
 
-class KernSetPasswordForm(KernFormMixin, SetPasswordForm):
+class KernSetPasswordForm(SetPasswordForm):
     pass
 
 
-class AccountForm(KernFormMixin, forms.Form):
+class AccountForm(forms.Form):
     first_name = forms.CharField(label=_("Vorname"), max_length=150)
     last_name = forms.CharField(label=_("Nachname"), max_length=150)
     language = forms.ChoiceField(
@@ -105,7 +104,7 @@ class AccountForm(KernFormMixin, forms.Form):
     )
 
 
-class ApplicantForm(KernFormMixin, forms.ModelForm):
+class ApplicantForm(forms.ModelForm):
     """Master data, contact person and bank account of an organisation or a person."""
 
     class Meta:
@@ -152,7 +151,7 @@ class ApplicantForm(KernFormMixin, forms.ModelForm):
         return cleaned
 
 
-class StandardDocumentForm(KernFormMixin, forms.Form):
+class StandardDocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Art des Dokuments"), choices=StandardDocument.Kind.choices)
     file = forms.FileField(label=_("Datei"))
     valid_until = forms.DateField(
@@ -185,7 +184,7 @@ class StandardDocumentForm(KernFormMixin, forms.Form):
         return value
 
 
-class InvitationForm(KernFormMixin, forms.Form):
+class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-Mail-Adresse der Kolleg*in"),
         help_text=_("Wir schicken eine Einladung mit einem Link. Er ist 14 Tage gültig."),

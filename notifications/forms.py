@@ -2,10 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import KernFormMixin
 
-
-class PreferenceForm(KernFormMixin, forms.Form):
+class PreferenceForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Sprache Ihrer E-Mails"),
         choices=settings.LANGUAGES,

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 
 from applicants.models import Applicant, User
-from grants.formatting import eur
+from core.formatting import eur
 from grants.models import Application, DomainEvent, StaffRole
 from notifications.models import Kind, Message, NotificationPreference
 from notifications.rendering import render

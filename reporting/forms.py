@@ -8,13 +8,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import KernFormMixin
 from grants.models import ApplicationState, Area, Call, FieldOfAction, Programme
 from reporting.models import ExportFormat
 from reporting.selectors import RegisterFilters
 
 
-class _ProgrammeScoped(KernFormMixin, forms.Form):
+class _ProgrammeScoped(forms.Form):
     """A form whose programme choices are those the user does finance for."""
 
     programme = forms.ModelChoiceField(
@@ -38,7 +37,7 @@ class ExportForm(_ProgrammeScoped):
     )
 
 
-class ReexportForm(KernFormMixin, forms.Form):
+class ReexportForm(forms.Form):
     reason = forms.CharField(
         label=_("Begründung"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -50,7 +49,7 @@ class ReexportForm(KernFormMixin, forms.Form):
     )
 
 
-class MarkPaidForm(KernFormMixin, forms.Form):
+class MarkPaidForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Ausgezahlt am"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from applicants.forms import DateInput
 from applicants.models import Applicant
 from applicants.uploads import accepted_formats, check_upload
-from config.forms import KernFormMixin
+from core.forms import MoneyField
 from grants.models import (
     Application,
     Area,
@@ -31,32 +31,7 @@ from grants.models import (
 from grants.services.base import MAX_LINE_AMOUNT
 
 
-class MoneyField(forms.DecimalField):
-    """Euro amounts as people type them: "1.234,50" in German, "1,234.50" in English."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0.01"))
-        kwargs.setdefault("max_value", MAX_LINE_AMOUNT)
-        kwargs.setdefault("localize", True)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "invalid": _("Bitte geben Sie einen Betrag in Euro an, zum Beispiel 1.250,00."),
-                "min_value": _("Der Betrag muss größer als 0 € sein."),
-                "max_value": _("Der Betrag ist unrealistisch hoch. Bitte prüfen Sie Ihre Eingabe."),
-                "max_decimal_places": _("Bitte höchstens zwei Stellen nach dem Komma."),
-                "max_digits": _(
-                    "Der Betrag ist unrealistisch hoch. Bitte prüfen Sie Ihre Eingabe."
-                ),
-            },
-        )
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-
-class StartForm(KernFormMixin, forms.Form):
+class StartForm(forms.Form):
     applicant = forms.ModelChoiceField(
         label=_("Wer stellt den Antrag?"),
         queryset=Applicant.objects.none(),
@@ -77,7 +52,7 @@ class StartForm(KernFormMixin, forms.Form):
             self.fields["applicant"].widget = forms.HiddenInput()
 
 
-class ProjectForm(KernFormMixin, forms.ModelForm):
+class ProjectForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = [
@@ -152,7 +127,7 @@ class ProjectForm(KernFormMixin, forms.ModelForm):
         return cleaned
 
 
-class ClassificationForm(KernFormMixin, forms.Form):
+class ClassificationForm(forms.Form):
     target_groups = forms.ModelMultipleChoiceField(
         label=_("Für wen ist das Projekt?"),
         queryset=TargetGroup.objects.none(),
@@ -182,10 +157,10 @@ class ClassificationForm(KernFormMixin, forms.Form):
         self.fields["areas"].help_text = _("Mehrere Antworten sind möglich.")
 
 
-class _PlanLineForm(KernFormMixin, forms.Form):
+class _PlanLineForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Art"), queryset=CostCategory.objects.none())
     description = forms.CharField(label=_("Beschreibung"), max_length=200)
-    amount = MoneyField(label=_("Betrag in Euro"))
+    amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
 
     def __init__(self, *args, categories=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -282,7 +257,7 @@ def plan_formsets(
     return costs, financing
 
 
-class AttachmentForm(KernFormMixin, forms.Form):
+class AttachmentForm(forms.Form):
     document_type = forms.ModelChoiceField(
         label=_("Art der Unterlage"), queryset=DocumentType.objects.none()
     )
@@ -303,7 +278,7 @@ class AttachmentForm(KernFormMixin, forms.Form):
         return upload
 
 
-class ResubmitForm(KernFormMixin, forms.Form):
+class ResubmitForm(forms.Form):
     note = forms.CharField(
         label=_("Nachricht an die Förderstelle"),
         required=False,
@@ -313,7 +288,7 @@ class ResubmitForm(KernFormMixin, forms.Form):
     )
 
 
-class WithdrawForm(KernFormMixin, forms.Form):
+class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Warum ziehen Sie den Antrag zurück?"),
         max_length=2000,
@@ -326,7 +301,7 @@ class WithdrawForm(KernFormMixin, forms.Form):
     )
 
 
-class WaiveForm(KernFormMixin, forms.Form):
+class WaiveForm(forms.Form):
     confirm = forms.BooleanField(
         label=_(
             "Ich bin mit dem Bescheid einverstanden und verzichte auf Rechtsbehelfe (Widerspruch oder Klage)."
@@ -335,8 +310,8 @@ class WaiveForm(KernFormMixin, forms.Form):
     )
 
 
-class PayoutRequestForm(KernFormMixin, forms.Form):
-    amount = MoneyField(label=_("Betrag in Euro"))
+class PayoutRequestForm(forms.Form):
+    amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
     needed_on = forms.DateField(
         label=_("Wann brauchen Sie das Geld?"),
         widget=DateInput(),
@@ -369,7 +344,7 @@ class PayoutRequestForm(KernFormMixin, forms.Form):
         return value
 
 
-class ProofForm(KernFormMixin, forms.Form):
+class ProofForm(forms.Form):
     report = forms.CharField(
         label=_("Sachbericht"),
         required=False,
@@ -389,6 +364,7 @@ class ProofForm(KernFormMixin, forms.Form):
         self.initial.setdefault("report", application.proof_report)
         for line in self.cost_lines:
             self.fields[f"cost_{line.pk}"] = MoneyField(
+                max_value=MAX_LINE_AMOUNT,
                 label=_("Tatsächliche Ausgaben: %(line)s") % {"line": line.description},
                 required=False,
                 min_value=Decimal("0.00"),
@@ -396,6 +372,7 @@ class ProofForm(KernFormMixin, forms.Form):
             )
         for line in self.financing_lines:
             self.fields[f"financing_{line.pk}"] = MoneyField(
+                max_value=MAX_LINE_AMOUNT,
                 label=_("Tatsächliche Einnahmen: %(line)s")
                 % {"line": line.description or line.category.name},
                 required=False,
@@ -418,14 +395,14 @@ class ProofForm(KernFormMixin, forms.Form):
         }
 
 
-class ReceiptForm(KernFormMixin, forms.Form):
+class ReceiptForm(forms.Form):
     cost_line = forms.ModelChoiceField(
         label=_("Ausgabenposition"), queryset=CostLine.objects.none()
     )
     date = forms.DateField(label=_("Datum des Belegs"), widget=DateInput())
     payee = forms.CharField(label=_("Empfänger*in"), max_length=200)
     description = forms.CharField(label=_("Zweck"), max_length=200)
-    amount = MoneyField(label=_("Betrag in Euro"))
+    amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
 
     def __init__(self, *args, application: Application, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -439,7 +416,7 @@ class ReceiptForm(KernFormMixin, forms.Form):
         return value
 
 
-class ChangeRequestForm(KernFormMixin, forms.Form):
+class ChangeRequestForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Was möchten Sie ändern?"),
         choices=ChangeRequest.Kind.choices,

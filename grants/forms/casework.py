@@ -5,7 +5,6 @@ page was loaded, so that a step on a stale page is refused instead of overwritin
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -13,7 +12,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import User
-from config.forms import KernFormMixin
+from core import formatting
+from core.forms import MoneyField
+from core.money import parse_eur
 from grants.models import (
     Application,
     Assessment,
@@ -27,10 +28,9 @@ from grants.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-AMOUNT = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01")}
 
 
-class StepForm(KernFormMixin, forms.Form):
+class StepForm(forms.Form):
     seen = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, application: Application, user: User, **kwargs) -> None:
@@ -104,7 +104,7 @@ class AssignForm(StepForm):
         self.fields["assignee"].initial = self.application.assigned_to_id
 
 
-class NoteForm(KernFormMixin, forms.Form):
+class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Interner Vermerk"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -170,7 +170,7 @@ class AssessmentForm(StepForm):
 
 class AgendaForm(StepForm):
     meeting = forms.ModelChoiceField(label=_("Sitzung"), queryset=Meeting.objects.none())
-    proposed_amount = forms.DecimalField(label=_("Vorgeschlagener Betrag in €"), **AMOUNT)
+    proposed_amount = MoneyField(label=_("Vorgeschlagener Betrag in €"))
     note = _reason(_("Vermerk zum Schritt"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -181,19 +181,6 @@ class AgendaForm(StepForm):
             date__gte=timezone.localdate(),
         ).select_related("committee")
         self.fields["proposed_amount"].initial = self.application.plan.requested_amount
-
-
-def _amount(text: str) -> Decimal:
-    """An amount in the active language's notation (1.234,56 or 1,234.56). A notation that
-    could be read either way ("2500.00" on a German page) is refused rather than guessed, since
-    guessing wrong would plan a hundred times the money."""
-    decimal = re.escape(formats.get_format("DECIMAL_SEPARATOR"))
-    thousand = re.escape(formats.get_format("THOUSAND_SEPARATOR"))
-    text = text.replace("€", "").strip()
-    pattern = rf"(\d{{1,3}}({thousand}\d{{3}})+|\d+)({decimal}\d{{1,2}})?"
-    if not re.fullmatch(pattern, text):
-        raise ValueError(text)
-    return Decimal(formats.sanitize_separators(text))
 
 
 def _day(text: str) -> dt.date:
@@ -213,7 +200,7 @@ def parse_instalments(text: str) -> list[tuple[dt.date, Decimal]]:
             continue
         try:
             day, amount = (part.strip() for part in line.split(";"))
-            plan.append((_day(day), _amount(amount)))
+            plan.append((_day(day), parse_eur(amount)))
         except (ValueError, InvalidOperation) as exc:
             raise forms.ValidationError(
                 _("Zeile %(n)s: bitte „TT.MM.JJJJ; Betrag“ angeben, z. B. „01.03.2027; 2.500,00“.")
@@ -223,7 +210,7 @@ def parse_instalments(text: str) -> list[tuple[dt.date, Decimal]]:
 
 
 class ProposeForm(StepForm):
-    amount = forms.DecimalField(label=_("Zuwendung in €"), **AMOUNT)
+    amount = MoneyField(label=_("Zuwendung in €"))
     financing_type = forms.ChoiceField(label=_("Finanzierungsart"), choices=FinancingType.choices)
     funding_start = forms.DateField(label=_("Förderzeitraum von"), widget=DATE)
     funding_end = forms.DateField(label=_("Förderzeitraum bis"), widget=DATE)
@@ -267,7 +254,7 @@ class ProposeForm(StepForm):
 
             split = suggest_year_split(amount, start, max(app.end_date or start, start))
             for year in self.years:
-                self.fields[f"year_{year}"] = forms.DecimalField(
+                self.fields[f"year_{year}"] = MoneyField(
                     label=_("Anteil Haushaltsjahr %(year)s in €") % {"year": year},
                     max_digits=12,
                     decimal_places=2,
@@ -295,7 +282,7 @@ class ProposeForm(StepForm):
 
 
 class PayoutPlanForm(StepForm):
-    amount = forms.DecimalField(label=_("Betrag in €"), **AMOUNT)
+    amount = MoneyField(label=_("Betrag in €"))
     due_date = forms.DateField(label=_("fällig am"), widget=DATE)
     kind = forms.ChoiceField(label=_("Art"), choices=Payout.Kind.choices)
 
@@ -327,7 +314,7 @@ class ChangeDecisionForm(StepForm):
             summary = str(request.get_kind_display())
             if request.new_funding_end:
                 summary += " " + str(
-                    _("bis %(day)s") % {"day": request.new_funding_end.strftime("%d.%m.%Y")}
+                    _("bis %(day)s") % {"day": formatting.day(request.new_funding_end)}
                 )
             self.fields["decision"].help_text = f"{summary}: {request.reason}"
 
@@ -351,7 +338,7 @@ class ProofCheckForm(StepForm):
         super().__init__(*args, **kwargs)
         self.lines = list(self.application.cost_lines.all())
         for line in self.lines:
-            self.fields[f"line_{line.pk}"] = forms.DecimalField(
+            self.fields[f"line_{line.pk}"] = MoneyField(
                 label=_("Anerkannt: %(line)s") % {"line": line.description},
                 max_digits=12,
                 decimal_places=2,
@@ -398,15 +385,15 @@ class RepaymentForm(StepForm):
         return value
 
 
-class PayoutStepForm(KernFormMixin, forms.Form):
+class PayoutStepForm(forms.Form):
     note = forms.CharField(label=_("Vermerk"), required=False)
 
 
-class PayoutCancelForm(KernFormMixin, forms.Form):
+class PayoutCancelForm(forms.Form):
     reason = forms.CharField(label=_("Grund der Stornierung"))
 
 
-class MeetingForm(KernFormMixin, forms.Form):
+class MeetingForm(forms.Form):
     committee = forms.ModelChoiceField(label=_("Gremium"), queryset=None)
     date = forms.DateField(label=_("Datum"), widget=DATE)
     location = forms.CharField(label=_("Ort"), required=False)
@@ -416,7 +403,7 @@ class MeetingForm(KernFormMixin, forms.Form):
         self.fields["committee"].queryset = committees
 
 
-class ConflictForm(KernFormMixin, forms.Form):
+class ConflictForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     member = forms.ModelChoiceField(label=_("Mitglied"), queryset=None)
     reason = forms.CharField(label=_("Grund"), required=False)
@@ -426,11 +413,9 @@ class ConflictForm(KernFormMixin, forms.Form):
         self.fields["member"].queryset = members
 
 
-class VotesForm(KernFormMixin, forms.Form):
+class VotesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    recommended_amount = forms.DecimalField(
-        label=_("Empfohlener Betrag in €"), required=False, **AMOUNT
-    )
+    recommended_amount = MoneyField(label=_("Empfohlener Betrag in €"), required=False)
 
     def __init__(self, *args, item, members, conflicted, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -455,7 +440,7 @@ class VotesForm(KernFormMixin, forms.Form):
         }
 
 
-class MinutesForm(KernFormMixin, forms.Form):
+class MinutesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     minutes = forms.CharField(
         label=_("Niederschrift"), widget=forms.Textarea(attrs={"rows": 6}), required=False
@@ -463,7 +448,7 @@ class MinutesForm(KernFormMixin, forms.Form):
     close = forms.BooleanField(label=_("Sitzung abschließen"), required=False)
 
 
-class LetterTemplateForm(KernFormMixin, forms.ModelForm):
+class LetterTemplateForm(forms.ModelForm):
     class Meta:
         model = LetterTemplate
         fields = ["subject", "body", "legal_remedies"]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from applicants.models import User
 from applicants.selectors import expired_standard_documents
+from core import formatting
 from grants.models import Application, ApplicationState, PlanSummary
 from grants.selectors.programmes import programmes_for_staff
 
@@ -93,8 +93,7 @@ def application_rule_flags(application: Application, plan: PlanSummary) -> list[
             _("Abgelaufene Unterlagen der Antragsteller*in: %(docs)s")
             % {
                 "docs": ", ".join(
-                    f"{doc.get_kind_display()} "
-                    f"({formats.date_format(doc.valid_until, 'SHORT_DATE_FORMAT')})"
+                    f"{doc.get_kind_display()} ({formatting.day(doc.valid_until)})"
                     for doc in expired
                 )
             }

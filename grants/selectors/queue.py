@@ -30,7 +30,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import User
-from config.forms import KernFormMixin
 from grants.models import (
     MONEY,
     ZERO,
@@ -88,7 +87,7 @@ def with_queue_figures(applications: QuerySet[Application]) -> QuerySet[Applicat
     )
 
 
-class QueueForm(KernFormMixin, forms.Form):
+class QueueForm(forms.Form):
     pass
 
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
+from core.formatting import eur
 from grants.errors import RuleViolated
-from grants.formatting import eur
 from grants.models import ZERO, Application, Budget, BudgetEntry, Decision
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from applicants.models import User
+from core import formatting
 from grants.errors import RuleViolated
 from grants.lifecycle import check, fire, record
 from grants.models import (
@@ -69,7 +70,7 @@ def change_request_submit(
                 )
                 % {
                     "months": application.programme.max_project_months,
-                    "limit": limit.strftime("%d.%m.%Y"),
+                    "limit": formatting.day(limit),
                 }
             )
     else:

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import User
+from core.formatting import eur
 from grants.errors import ActionRefused, ChangedMeanwhile, RuleViolated
-from grants.formatting import eur
 from grants.lifecycle import check, fire
 from grants.models import (
     ZERO,

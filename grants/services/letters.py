@@ -14,13 +14,14 @@ from typing import Any
 from django.conf import settings
 from django.template import TemplateSyntaxError, engines
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applicants.models import Membership
+from core import formatting
+from core.formatting import eur
 from grants.errors import RuleViolated
-from grants.formatting import eur
 from grants.models import (
     Application,
     Decision,
@@ -121,7 +122,7 @@ def letter_language(application: Application) -> str:
 
 
 def _date(value) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+    return formatting.day(value) if value else ""
 
 
 def letter_context(decision: Decision) -> dict[str, Any]:

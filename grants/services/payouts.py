@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import User
+from core.formatting import eur
 from grants.errors import RuleViolated
-from grants.formatting import eur
 from grants.lifecycle import fire, record
 from grants.models import (
     APPLICANT,

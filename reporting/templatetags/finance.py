@@ -1,6 +1,6 @@
-"""Charts and money for templates, usable on any start page:
+"""Charts for templates, usable on any start page:
 
-    {% load finance %}
+    {% load core finance %}
     {% budget_chart lines caption="Budgetauslastung 2026" %}
     {% count_chart rows caption="Anträge nach Status" %}
 
@@ -17,15 +17,9 @@ from typing import Any
 
 from django import template
 
-from grants.formatting import eur as format_eur
 from reporting.selectors import BudgetLine
 
 register = template.Library()
-
-
-@register.filter
-def eur(value: Decimal | int | None) -> str:
-    return "" if value is None else format_eur(value)
 
 
 def _percent(part: Decimal, whole: Decimal | None) -> Decimal:

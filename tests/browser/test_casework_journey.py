@@ -108,7 +108,7 @@ def test_case_work_journey(page: Page, live_server, axe_check) -> None:
     # 3. Payout: planned and certified by one, ordered by the other.
     login_as(page, live_server, world.case_worker)
     page.goto(base + f"/antraege/{app.pk}/auszahlung/")
-    page.get_by_label("Betrag in €").fill("8000.00")
+    page.get_by_label("Betrag in €").fill("8.000,00")
     page.get_by_label("fällig am").fill(timezone.localdate().isoformat())
     shot(page, axe_check, "auszahlung-planen")
     page.get_by_role("button", name="Auszahlung planen").click()
@@ -147,7 +147,7 @@ def test_case_work_journey(page: Page, live_server, axe_check) -> None:
     page.goto(base + f"/antraege/{app.pk}/nachweispruefung/")
     page.get_by_label("vertiefte Prüfung").check()
     page.get_by_label("Prüfergebnis").fill("Belege vollständig; eine Rechnung nicht förderfähig.")
-    page.get_by_label("Anerkannt: Honorare Kursleitung").fill("7000.00")
+    page.get_by_label("Anerkannt: Honorare Kursleitung").fill("7.000,00")
     page.get_by_label("Begründung der Kürzung: Honorare Kursleitung").fill(
         "Rechnung außerhalb des Förderzeitraums"
     )

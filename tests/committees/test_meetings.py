@@ -36,7 +36,7 @@ def test_meeting_conflicts_votes_and_decisions_in_one_go(client, world):
     meeting = Meeting.objects.get()
     response = client.post(
         step_url(app, "tagesordnung"),
-        {"seen": seen(app), "meeting": meeting.pk, "proposed_amount": "8000.00", "note": ""},
+        {"seen": seen(app), "meeting": meeting.pk, "proposed_amount": "8.000,00", "note": ""},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     item = AgendaItem.objects.get()
@@ -64,7 +64,7 @@ def test_meeting_conflicts_votes_and_decisions_in_one_go(client, world):
             f"{prefix}-version": meeting.version,
             f"{prefix}-member_{a.pk}": "yes",
             f"{prefix}-member_{b.pk}": "abstain",
-            f"{prefix}-recommended_amount": "7000.00",
+            f"{prefix}-recommended_amount": "7.000,00",
         },
     )
     item.refresh_from_db()

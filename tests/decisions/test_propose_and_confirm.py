@@ -25,7 +25,7 @@ def test_propose_and_confirm_by_two_people_commits_the_budget_and_stores_the_let
     end = start + dt.timedelta(days=100)
     data = {
         "seen": seen(app),
-        "amount": "8000.00",
+        "amount": "8.000,00",
         "financing_type": "fixed_amount",
         "funding_start": start.isoformat(),
         "funding_end": end.isoformat(),
@@ -35,7 +35,7 @@ def test_propose_and_confirm_by_two_people_commits_the_budget_and_stores_the_let
         "note": "",
     }
     if start.year != end.year:
-        data.update({f"year_{start.year}": "4000.00", f"year_{end.year}": "4000.00"})
+        data.update({f"year_{start.year}": "4.000,00", f"year_{end.year}": "4.000,00"})
     response = client.post(step_url(app, "bewilligung"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     app.refresh_from_db()

@@ -16,8 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.formatting import eur
 from grants import demo
-from grants.formatting import eur
 from grants.models import ApplicationState, Payout, RepaymentClaim
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from grants.formatting import eur
+from core.formatting import eur
 from grants.models import Application, ApplicationState, FinancingKind, PlanSummary, RepaymentClaim
 
 S = ApplicationState

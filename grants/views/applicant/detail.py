@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.formatting import eur
 from grants import lifecycle
 from grants.errors import ActionRefused
-from grants.formatting import eur
 from grants.forms.applicant import (
     ChangeRequestForm,
     PayoutRequestForm,

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from grants.formatting import eur
+from core import formatting
+from core.formatting import eur
 from grants.models import APPLICANT_LABELS, Application, StatusChange
 
 
@@ -28,9 +29,8 @@ def _date(value) -> str:
         return ""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
-    from django.utils import formats
 
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return formatting.day(value)
 
 
 def _timeline_text(change: StatusChange, application: Application) -> str | None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.money import parse_eur
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted
 from grants.forms import casework as f
 from grants.lifecycle import is_offered, refusals
@@ -209,10 +210,10 @@ def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         for key, value in request.GET.items():
             if key.startswith("year_") and value.strip():
-                shares[int(key[5:])] = Decimal(value.replace(",", "."))
+                shares[int(key[5:])] = parse_eur(value)
         if not shares and request.GET.get("amount") and request.GET.get("funding_start"):
             start = dt.date.fromisoformat(request.GET["funding_start"])
-            shares = {start.year: Decimal(request.GET["amount"].replace(",", "."))}
+            shares = {start.year: parse_eur(request.GET["amount"])}
     except (ValueError, InvalidOperation):
         shares = {}
     if not shares and "amount" not in request.GET:
