@@ -1,7 +1,8 @@
 # Förderportal: build, run, test and lint from a fresh clone.
 #
 #   make run    install everything, migrate, load demo data, serve on 127.0.0.1:8000
-#   make test   install everything, run the whole pytest suite (PYTEST_ARGS="-k foo" to narrow)
+#   make test   install everything, run the whole pytest suite with coverage and its floor
+#               (pyproject.toml); to narrow: make test PYTEST_ARGS="-k foo" COVERAGE=
 #   make lint   ruff check, ruff format --check, missing migrations
 #
 # Installs are guarded by stamp files, so a repeated run only does work when pyproject.toml or
@@ -18,6 +19,8 @@ MANAGE := $(PYTHON) manage.py
 NPM ?= npm
 HOST_PORT ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+# A narrowed run covers less: COVERAGE= switches the measurement (and so the floor) off.
+COVERAGE ?= --cov --cov-report=term
 
 PY_STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
@@ -56,7 +59,7 @@ run: install
 	$(MANAGE) runserver $(HOST_PORT)
 
 test: install
-	$(VENV)/bin/pytest tests/ $(PYTEST_ARGS)
+	$(VENV)/bin/pytest tests/ $(COVERAGE) $(PYTEST_ARGS)
 
 # The browser tests photograph the main pages into docs/screenshots/ (shown in the README).
 screenshots: install
