@@ -198,3 +198,15 @@ def test_case_worker_cannot_download_reports(client, world):
         reverse("reporting:report_download", args=["budget"])
     )
     assert response.status_code == 403
+
+
+def test_the_payout_list_shows_fiscal_year_date_and_amount_in_german_notation(client, world):
+    payout = ordered_payout(running_application(world), world, Decimal("1234.50"))
+
+    html = login(client, world.finance).get(reverse("reporting:payouts")).content.decode()
+
+    year = str(payout.fiscal_year)
+    assert f">{year}</td>" in html
+    assert f"{year[0]}.{year[1:]}" not in html, "a year is not a number with a thousands dot"
+    assert payout.due_date.strftime("%d.%m.%Y") in html
+    assert "1.234,50 €" in html
