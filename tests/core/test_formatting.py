@@ -44,3 +44,10 @@ def test_the_template_filters_use_the_same_formatter_and_show_a_dash_for_nothing
     )
     with translation.override("de"):
         assert template.render(context) == "1.234,50 €|80,0 %|01.03.2027|2027|–"
+
+
+@pytest.mark.parametrize("name", ["eur", "percent", "day", "year"])
+def test_every_filter_shows_a_dash_for_nothing(name):
+    rendered = Template(f"{{% load core %}}{{{{ value|{name} }}}}").render(Context({"value": None}))
+
+    assert rendered == "–"

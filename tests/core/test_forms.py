@@ -101,3 +101,7 @@ def test_a_typed_amount_is_shown_back_as_typed():
         form = ExampleForm(data={"amount": "2.500,5x"})
 
         assert 'value="2.500,5x"' in str(form["amount"])
+
+
+def test_an_amount_that_is_already_a_decimal_is_kept():
+    assert MoneyField().clean(Decimal("12.50")) == Decimal("12.50")
