@@ -32,7 +32,7 @@ $(PYTHON):
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
 
 $(PY_STAMP): pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install --disable-pip-version-check --quiet -e ".[dev]"
+	$(PYTHON) -m pip install --disable-pip-version-check --quiet -e ".[dev,production]"
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json

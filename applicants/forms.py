@@ -59,9 +59,9 @@ class RegistrationForm(KernFormMixin, forms.Form):
         initial="de",
     )
     privacy = forms.BooleanField(
-        label=_("Ich habe die Hinweise zum Datenschutz gelesen."),
+        label=_("Ich habe die Datenschutzerklärung gelesen."),
         error_messages={
-            "required": _("Bitte bestätigen Sie, dass Sie die Hinweise gelesen haben.")
+            "required": _("Bitte bestätigen Sie, dass Sie die Datenschutzerklärung gelesen haben.")
         },
     )
 
