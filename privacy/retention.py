@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from applicants.models import Applicant, ApplicantKind, Membership, StandardDocument, User
@@ -156,6 +157,11 @@ def _delete_files(queryset: QuerySet) -> None:
     queryset.delete()
 
 
+def _placeholder_address() -> Concat:
+    # One per message: the outbox allows one mail per event, kind and address.
+    return Concat(Value("anonymisiert-"), Cast("pk", CharField()), Value("@invalid"))
+
+
 def _redact(data: dict) -> dict:
     return {key: (MARK if key in FREE_TEXT_KEYS else value) for key, value in data.items()}
 
@@ -227,7 +233,7 @@ def application_anonymise(
     ProofCheck.objects.filter(application=application).update(findings=MARK)
     ProofCheckLine.objects.filter(check_record__application=application).update(note="")
     Message.objects.filter(application=application).update(
-        to="anonymisiert@invalid",
+        to=_placeholder_address(),
         user=None,
         subject=MARK,
         body_text="",
@@ -250,7 +256,7 @@ def user_anonymise(*, user: User, record_class: str, job_run: JobRun | None = No
     user.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
     Membership.objects.filter(user=user).delete()
     Message.objects.filter(user=user).update(
-        to="anonymisiert@invalid", subject=MARK, body_text="", body_html="", attachments=[]
+        to=_placeholder_address(), subject=MARK, body_text="", body_html="", attachments=[]
     )
     _record(record_class, user, job_run)
 

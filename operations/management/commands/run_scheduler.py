@@ -30,10 +30,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         while self.running:
-            close_old_connections()
             self.tick()
             if once:
                 return
+            # Like a request's end: a connection that broke or aged out is not reused.
+            close_old_connections()
             # Sleep in short steps so that a stop request is honoured within a second.
             for _ in range(settings.SCHEDULE_TICK_SECONDS):
                 if not self.running:
