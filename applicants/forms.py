@@ -105,6 +105,26 @@ class AccountForm(KernFormMixin, forms.Form):
     )
 
 
+class AccountDeleteForm(KernFormMixin, forms.Form):
+    """Deleting an account cannot be undone: the password confirms it is its holder."""
+
+    password = forms.CharField(
+        label=_("Ihr Passwort zur Bestätigung"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort stimmt nicht."))
+        return password
+
+
 class ApplicantForm(KernFormMixin, forms.ModelForm):
     """Master data, contact person and bank account of an organisation or a person."""
 

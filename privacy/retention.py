@@ -76,7 +76,7 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _not_anonymised(queryset: QuerySet, model: str) -> QuerySet:
+def not_anonymised(queryset: QuerySet, model: str) -> QuerySet:
     done = AnonymisationRecord.objects.filter(model=model, object_id=OuterRef("pk"))
     return queryset.exclude(Exists(done))
 
@@ -90,6 +90,34 @@ def _finished_before(state: str, cutoff: dt.datetime) -> QuerySet[Application]:
         created_at__lt=cutoff,
     )
     return Application.objects.filter(state=state).filter(Exists(reached))
+
+
+RETENTION_YEARS_SETTING = {
+    S.REJECTED: "RETENTION_REJECTED_YEARS",
+    S.WITHDRAWN: "RETENTION_WITHDRAWN_YEARS",
+    S.CLOSED: "RETENTION_CLOSED_YEARS",
+}
+
+
+def retention_end(application: Application) -> dt.date | None:
+    """The day from which a finished application will be anonymised (None: not finished)."""
+    setting = RETENTION_YEARS_SETTING.get(application.state)
+    if setting is None:
+        return None
+    reached = (
+        StatusChange.objects.filter(
+            application=application,
+            lifecycle=StatusChange.Lifecycle.APPLICATION,
+            target_state=application.state,
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if reached is None:
+        return None
+    day = timezone.localdate(reached)
+    return years_before(day, -getattr(settings, setting)) + dt.timedelta(days=1)
 
 
 def expired_applications(today: dt.date) -> dict[str, QuerySet[Application]]:
@@ -113,13 +141,13 @@ def expired_applications(today: dt.date) -> dict[str, QuerySet[Application]]:
         created_at__lt=_start_of(years_before(today, settings.RETENTION_DRAFT_YEARS)),
     )
     return {
-        record_class: _not_anonymised(queryset, "application").order_by("pk")
+        record_class: not_anonymised(queryset, "application").order_by("pk")
         for record_class, queryset in classes.items()
     }
 
 
 def _live_applications() -> QuerySet[Application]:
-    return _not_anonymised(Application.objects.all(), "application")
+    return not_anonymised(Application.objects.all(), "application")
 
 
 def expired_accounts(today: dt.date) -> QuerySet[User]:
@@ -135,7 +163,7 @@ def expired_accounts(today: dt.date) -> QuerySet[User]:
         .exclude(Exists(live))
         .exclude(Exists(created))
     )
-    return _not_anonymised(users, "user").order_by("pk")
+    return not_anonymised(users, "user").order_by("pk")
 
 
 def orphaned_applicants() -> QuerySet[Applicant]:
@@ -144,7 +172,7 @@ def orphaned_applicants() -> QuerySet[Applicant]:
     applicants = Applicant.objects.exclude(
         Exists(Membership.objects.filter(applicant=OuterRef("pk")))
     ).exclude(Exists(live))
-    return _not_anonymised(applicants, "applicant").order_by("pk")
+    return not_anonymised(applicants, "applicant").order_by("pk")
 
 
 # --- anonymising one record -----------------------------------------------------------------

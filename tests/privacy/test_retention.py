@@ -48,6 +48,33 @@ def attach(app: Application, world: World) -> Attachment:
     )
 
 
+def erika() -> Applicant:
+    """An individual person who applies: every field of hers is personal data."""
+    return Applicant.objects.create(
+        kind=ApplicantKind.INDIVIDUAL,
+        name="Erika Muster",
+        street="Hauptstr. 1",
+        postal_code="30159",
+        city="Hannover",
+        email="erika@example.org",
+        contact_name="Erika Muster",
+        contact_email="erika@example.org",
+        iban="DE89370400440532013000",
+    )
+
+
+def document(applicant: Applicant, user: User, content: bytes) -> StandardDocument:
+    return StandardDocument.objects.create(
+        applicant=applicant,
+        kind=StandardDocument.Kind.STATUTES,
+        file=ContentFile(content, name="s.pdf"),
+        original_name="Satzung.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        uploaded_by=user,
+    )
+
+
 def submitted(world: World) -> Application:
     app = draft(world)
     attach(app, world)
@@ -235,26 +262,8 @@ def test_an_unused_account_without_applications_is_anonymised_and_cannot_log_in(
 @pytest.mark.django_db
 def test_an_applicant_is_anonymised_when_nobody_acts_for_it_and_no_case_is_left(world):
     submitted(world)
-    person = Applicant.objects.create(
-        kind=ApplicantKind.INDIVIDUAL,
-        name="Erika Muster",
-        street="Hauptstr. 1",
-        postal_code="30159",
-        city="Hannover",
-        email="erika@example.org",
-        contact_name="Erika Muster",
-        contact_email="erika@example.org",
-        iban="DE89370400440532013000",
-    )
-    StandardDocument.objects.create(
-        applicant=person,
-        kind=StandardDocument.Kind.OTHER,
-        file=ContentFile(b"x", name="x.pdf"),
-        original_name="Ausweis.pdf",
-        content_type="application/pdf",
-        size=1,
-        uploaded_by=world.owner,
-    )
+    person = erika()
+    document(person, world.owner, b"x")
     member = UserFactory()
     Membership.objects.create(user=member, applicant=person)
     User.objects.filter(pk=member.pk).update(last_login=timezone.now())
