@@ -341,3 +341,6 @@ RETENTION_DRAFT_YEARS = env_int("RETENTION_DRAFT_YEARS", 1)
 RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 2)
 # Text of sent mails (who, what kind and when stay with the case).
 RETENTION_MAIL_DAYS = env_int("RETENTION_MAIL_DAYS", 180)
+
+# manage.py backup writes its archives here unless given --output.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
