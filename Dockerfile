@@ -24,7 +24,7 @@ COPY --from=assets /src/node_modules ./node_modules
 RUN /opt/venv/bin/python scripts/vendor_assets.py \
     && DJANGO_ENV=production SECRET_KEY=build-only ALLOWED_HOSTS=build.invalid \
        REDIS_URL=redis://build.invalid EMAIL_BACKEND=anymail.backends.postmark.EmailBackend \
-       WEBHOOK_SECRET=build:only STATIC_ROOT=/app/staticfiles \
+       WEBHOOK_SECRET=build:only TRUSTED_PROXIES=127.0.0.1 STATIC_ROOT=/app/staticfiles \
        /opt/venv/bin/python manage.py collectstatic --no-input -v0 \
     && rm -rf node_modules
 

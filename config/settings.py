@@ -258,6 +258,12 @@ try:
     TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(p, strict=False) for p in TRUSTED_PROXIES]
 except ValueError as exc:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+if PRODUCTION and not TRUSTED_PROXIES:
+    # gunicorn speaks plain HTTP: without the proxy's word for HTTPS every request would be
+    # redirected to HTTPS again, for ever.
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXIES is required in production: the address of the TLS-terminating proxy"
+    )
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Only when the proxy rewrites the Host header (some load balancers do).

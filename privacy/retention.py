@@ -25,7 +25,14 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from applicants.models import Applicant, ApplicantKind, Membership, StandardDocument, User
+from applicants.models import (
+    Applicant,
+    ApplicantKind,
+    Invitation,
+    Membership,
+    StandardDocument,
+    User,
+)
 from grants.models import (
     Application,
     ApplicationState,
@@ -48,7 +55,7 @@ from grants.models import (
     StaffRole,
     StatusChange,
 )
-from notifications.models import Message
+from notifications.models import BouncedAddress, Message
 from operations.models import JobRun
 from privacy.models import AnonymisationRecord
 
@@ -276,6 +283,7 @@ def application_anonymise(
 def user_anonymise(*, user: User, record_class: str, job_run: JobRun | None = None) -> None:
     """The account can no longer log in and names nobody; its id stays in the audit trail.
     Open sessions die with it: Django refuses inactive users and a changed password hash."""
+    email = user.email
     user.email = f"anonymisiert-{user.pk}@invalid"
     user.first_name = ""
     user.last_name = ""
@@ -283,6 +291,7 @@ def user_anonymise(*, user: User, record_class: str, job_run: JobRun | None = No
     user.set_unusable_password()
     user.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
     Membership.objects.filter(user=user).delete()
+    BouncedAddress.objects.filter(email__iexact=email).delete()
     Message.objects.filter(user=user).update(
         to=_placeholder_address(), subject=MARK, body_text="", body_html="", attachments=[]
     )
@@ -308,6 +317,8 @@ def applicant_anonymise(*, applicant: Applicant, job_run: JobRun | None = None) 
         bic="",
     )
     _delete_files(StandardDocument.objects.filter(applicant=applicant))
+    # Addresses of people once invited to act for the applicant.
+    Invitation.objects.filter(applicant=applicant).delete()
     _record(RecordClass.APPLICANT, applicant, job_run)
 
 

@@ -8,7 +8,14 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from applicants.models import Applicant, ApplicantKind, Membership, StandardDocument, User
+from applicants.models import (
+    Applicant,
+    ApplicantKind,
+    Invitation,
+    Membership,
+    StandardDocument,
+    User,
+)
 from grants import services
 from grants.models import (
     Application,
@@ -19,7 +26,7 @@ from grants.models import (
     InternalNote,
     StatusChange,
 )
-from notifications.models import Kind, Message
+from notifications.models import BouncedAddress, Kind, Message
 from operations.jobs import JOBS, job_run
 from privacy.models import AnonymisationRecord
 from privacy.retention import MARK, anonymise_expired
@@ -245,6 +252,7 @@ def test_an_unused_account_without_applications_is_anonymised_and_cannot_log_in(
     submitted(world)
     idle = UserFactory(email="idle@example.org", first_name="Ida", last_name="Idle")
     User.objects.filter(pk=idle.pk).update(last_login=timezone.now())
+    BouncedAddress.objects.create(email="Idle@example.org", reason="mailbox full")
     assert anonymise_expired(today=later(1)).counts["account"] == 0
     # The idle account and the outsider, whose organisation never applied.
     assert anonymise_expired(today=later(2)).counts["account"] == 2
@@ -252,6 +260,7 @@ def test_an_unused_account_without_applications_is_anonymised_and_cannot_log_in(
     assert (idle.first_name, idle.last_name, idle.is_active) == ("", "", False)
     assert idle.email == f"anonymisiert-{idle.pk}@invalid"
     assert not idle.has_usable_password()
+    assert not BouncedAddress.objects.exists()
     assert not client.login(email="idle@example.org", password="test-Passwort-1")
     # Members of an applicant with a live application and staff stay.
     for user in (world.owner, world.colleague, world.case_worker, world.finance):
@@ -264,6 +273,13 @@ def test_an_applicant_is_anonymised_when_nobody_acts_for_it_and_no_case_is_left(
     submitted(world)
     person = erika()
     document(person, world.owner, b"x")
+    Invitation.objects.create(
+        applicant=person,
+        email="bruder@example.org",
+        token_hash="0" * 64,
+        invited_by=world.owner,
+        expires_at=timezone.now(),
+    )
     member = UserFactory()
     Membership.objects.create(user=member, applicant=person)
     User.objects.filter(pk=member.pk).update(last_login=timezone.now())
@@ -275,6 +291,7 @@ def test_an_applicant_is_anonymised_when_nobody_acts_for_it_and_no_case_is_left(
     assert person.iban == ""
     assert person.email == "anonymisiert@invalid"
     assert not person.standard_documents.exists()
+    assert not person.invitations.exists()
     world.applicant.refresh_from_db()
     assert world.applicant.contact_name != MARK, "its members and cases are alive"
 
