@@ -268,6 +268,10 @@ if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Only when the proxy rewrites the Host header (some load balancers do).
     USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+# A probe of /health/ must not hang when the database host is unreachable.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+
 # The health check must answer first (no session, host check or redirect for probes), the proxy
 # headers must be cleaned before anything reads them, and the request log sees everything else.
 MIDDLEWARE[:0] = [

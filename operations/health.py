@@ -102,9 +102,16 @@ CHECKS: dict[str, Callable[[], Check]] = {
 }
 
 
+DATABASE_CHECKS = ("migrations", "worker", "scheduler", "mail")
+
+
 def health_report() -> tuple[bool, dict[str, Check]]:
     results: dict[str, Check] = {}
     for name, check in CHECKS.items():
+        if name in DATABASE_CHECKS and not results["database"]["ok"]:
+            # Each would wait for the same unreachable database again.
+            results[name] = {"ok": False, "error": "database unavailable"}
+            continue
         try:
             results[name] = check()
         except (DatabaseError, OSError) as exc:

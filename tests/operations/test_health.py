@@ -71,6 +71,8 @@ def test_it_fails_when_the_database_is_gone(client, alive, monkeypatch):
     status, body = get_health(client)
     assert status == 503
     assert body["checks"]["database"] == {"ok": False, "error": "OperationalError"}
+    assert body["checks"]["worker"] == {"ok": False, "error": "database unavailable"}
+    assert body["checks"]["disk"]["ok"] is True
     # The host name of the database stays in the logs, not on a public page.
     assert "10.1.2.3" not in json.dumps(body)
 
