@@ -16,7 +16,6 @@ from applicants.models import (
     StandardDocument,
     User,
 )
-from grants import services
 from grants.models import (
     Application,
     ApplicationState,
@@ -26,6 +25,14 @@ from grants.models import (
     InternalNote,
     StatusChange,
 )
+from grants.services.applications import (
+    application_start_review,
+    application_submit,
+    application_withdraw,
+)
+from grants.services.assessment import internal_note_create
+from grants.services.decisions import decision_confirm, decision_propose_rejection
+from grants.services.proof import application_close
 from notifications.models import BouncedAddress, Kind, Message
 from operations.jobs import JOBS, job_run
 from privacy.models import AnonymisationRecord
@@ -85,19 +92,19 @@ def document(applicant: Applicant, user: User, content: bytes) -> StandardDocume
 def submitted(world: World) -> Application:
     app = draft(world)
     attach(app, world)
-    services.application_submit(application=app, actor=world.owner)
+    application_submit(application=app, actor=world.owner)
     app.refresh_from_db()
     return app
 
 
 def rejected(world: World) -> Application:
     app = submitted(world)
-    services.application_start_review(application=app, actor=world.case_worker)
-    services.application_propose_rejection(
+    application_start_review(application=app, actor=world.case_worker)
+    decision_propose_rejection(
         application=app, actor=world.case_worker, reasons="Frau Muster ist nicht antragsberechtigt."
     )
-    services.application_confirm_decision(application=app, actor=world.second_case_worker)
-    services.application_add_note(application=app, actor=world.case_worker, text="Tel. 0511 123")
+    decision_confirm(application=app, actor=world.second_case_worker)
+    internal_note_create(application=app, actor=world.case_worker, text="Tel. 0511 123")
     app.refresh_from_db()
     assert app.state == S.REJECTED
     return app
@@ -105,16 +112,14 @@ def rejected(world: World) -> Application:
 
 def withdrawn(world: World) -> Application:
     app = submitted(world)
-    services.application_withdraw(
-        application=app, actor=world.owner, reason="Frau Muster ist umgezogen."
-    )
+    application_withdraw(application=app, actor=world.owner, reason="Frau Muster ist umgezogen.")
     app.refresh_from_db()
     return app
 
 
 def closed(world: World) -> Application:
     app = advance(submitted(world), world, to=S.PROOF_ACCEPTED)
-    services.application_close(application=app, actor=world.case_worker, note="Alles geprüft.")
+    application_close(application=app, actor=world.case_worker, note="Alles geprüft.")
     app.refresh_from_db()
     assert app.state == S.CLOSED
     return app
