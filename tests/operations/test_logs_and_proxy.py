@@ -111,3 +111,21 @@ def test_json_lines_carry_the_context_but_no_names_or_addresses(client, settings
     everything = json.dumps(lines)
     assert "erika@example.org" not in everything
     assert "Muster" not in everything
+
+
+def test_each_lifecycle_step_logs_one_line_with_ids_only(world, caplog):
+    from grants.services.applications import application_submit
+    from tests.factories import draft
+
+    app = draft(world)
+    with caplog.at_level(logging.INFO, logger="foerderportal.steps"):
+        application_submit(application=app, actor=world.owner)
+    [line] = [r for r in caplog.records if r.name == "foerderportal.steps"]
+    assert (line.lifecycle, line.transition, line.source, line.target) == (
+        "application",
+        "submit",
+        "draft",
+        "submitted",
+    )
+    assert (line.application_id, line.actor_id) == (app.pk, world.owner.pk)
+    assert world.owner.email not in str(vars(line))
