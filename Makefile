@@ -3,7 +3,7 @@
 #   make run    install everything, migrate, load demo data, serve on 127.0.0.1:8000
 #   make test   install everything, run the whole pytest suite with coverage and its floor
 #               (pyproject.toml); to narrow: make test PYTEST_ARGS="-k foo" COVERAGE=
-#   make lint   ruff check, ruff format --check, missing migrations
+#   make lint   ruff check, ruff format --check, missing migrations, Dockerfile, compose.yaml
 #
 # Installs are guarded by stamp files, so a repeated run only does work when pyproject.toml or
 # package-lock.json changed. DATABASE_URL from the environment picks the database (default SQLite).
@@ -35,7 +35,7 @@ $(PYTHON):
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
 
 $(PY_STAMP): pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install --disable-pip-version-check --quiet -e ".[dev]"
+	$(PYTHON) -m pip install --disable-pip-version-check --quiet -e ".[dev,production]"
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -53,9 +53,11 @@ vendor: $(VENDOR_STAMP)
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
-	@# The mail worker (django-tasks-db) runs beside the web server and is stopped with it.
+	@# The mail worker (django-tasks-db) and the periodic jobs run beside the web server and
+	@# are stopped with it, as worker and scheduler do in production (compose.yaml).
 	$(MANAGE) db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null || true' EXIT; \
+	$(MANAGE) run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null || true' EXIT; \
 	$(MANAGE) runserver $(HOST_PORT)
 
 test: install
@@ -69,6 +71,8 @@ lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/hadolint Dockerfile
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec compose.yaml
 
 # German is the source language; this refreshes and compiles the English catalogue in locale/.
 # The .mo is committed (as Django does), so running the site needs no gettext tools.

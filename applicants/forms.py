@@ -58,9 +58,9 @@ class RegistrationForm(forms.Form):
         initial="de",
     )
     privacy = forms.BooleanField(
-        label=_("Ich habe die Hinweise zum Datenschutz gelesen."),
+        label=_("Ich habe die Datenschutzerklärung gelesen."),
         error_messages={
-            "required": _("Bitte bestätigen Sie, dass Sie die Hinweise gelesen haben.")
+            "required": _("Bitte bestätigen Sie, dass Sie die Datenschutzerklärung gelesen haben.")
         },
     )
 
@@ -102,6 +102,26 @@ class AccountForm(forms.Form):
         choices=settings.LANGUAGES,
         widget=forms.RadioSelect,
     )
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account cannot be undone: the password confirms it is its holder."""
+
+    password = forms.CharField(
+        label=_("Ihr Passwort zur Bestätigung"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort stimmt nicht."))
+        return password
 
 
 class ApplicantForm(forms.ModelForm):

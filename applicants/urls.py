@@ -25,6 +25,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("konto/", views.account, name="account"),
+    path("konto/daten/", views.account_export, name="account_export"),
+    path("konto/loeschen/", views.account_delete, name="account_delete"),
     path("profil/", views.profile, name="profile"),
     path("profil/neu/", views.applicant_create, name="applicant_create"),
     path("profil/<int:pk>/", views.applicant_detail, name="applicant"),

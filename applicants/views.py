@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from applicants import selectors, services
+from applicants import privacy, selectors, services
 from applicants.forms import (
+    AccountDeleteForm,
     AccountForm,
     ApplicantForm,
     InvitationForm,
@@ -222,6 +224,35 @@ def account(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Ihre Angaben sind gespeichert."))
         return _with_language(redirect("applicants:account"), language)
     return render(request, "applicants/account.html", {"form": form})
+
+
+@login_required
+def account_export(request: HttpRequest) -> FileResponse:
+    filename = f"foerderportal-daten-{timezone.localdate():%Y-%m-%d}.zip"
+    return FileResponse(
+        privacy.account_export(user=request.user),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/zip",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    check = privacy.account_deletion_check(request.user)
+    form = AccountDeleteForm(_data(request), user=request.user)
+    if request.method == "POST" and not check.refusals and form.is_valid():
+        try:
+            privacy.account_delete(user=request.user)
+        except RuleViolated as exc:
+            # Something changed since the page was shown (e.g. a colleague left).
+            check = privacy.DeletionCheck(exc.messages, check.retained)
+        else:
+            logout(request)
+            messages.success(request, _("Ihr Konto ist gelöscht. Ihre Angaben sind anonymisiert."))
+            return redirect("home")
+    return render(request, "applicants/account_delete.html", {"form": form, "check": check})
 
 
 # --- applicant profile ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ Development defaults are safe to run on a laptop; production is switched on with
 ``DJANGO_ENV=production``, which makes a missing secret or host list a hard error.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "notifications",
+    "operations",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +124,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for each other instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+
+# --- Operations: cache and sessions ---------------------------------------------------------
+# One shared cache for every process (rate limits, login throttling, sessions) when REDIS_URL is
+# set, as in production; without it each process counts on its own, which is fine on a laptop
+# and in tests. Sessions are written to the database as well (cached_db), so a Redis restart
+# logs nobody out.
+REDIS_URL = env_str("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL is required in production (shared cache and rate limits)")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "foerderportal"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "applicants.User"
@@ -216,16 +239,123 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Operations: WSGI server, static files, proxy, logs, health, jobs -------------------------
+# (docs/operations.md lists every variable.)
+
+# In production the app serves its static files itself (whitenoise) under hashed, compressed,
+# long-cached names, collected by `manage.py collectstatic` when the image is built. On a
+# laptop runserver serves them from the source folders.
+if PRODUCTION:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+
+# The TLS-terminating reverse proxy: its X-Forwarded-* headers are believed only when the
+# connection comes from one of these addresses or networks; from anyone else they are dropped.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(p, strict=False) for p in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+if PRODUCTION and not TRUSTED_PROXIES:
+    # gunicorn speaks plain HTTP: without the proxy's word for HTTPS every request would be
+    # redirected to HTTPS again, for ever.
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXIES is required in production: the address of the TLS-terminating proxy"
+    )
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Only when the proxy rewrites the Host header (some load balancers do).
+    USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+# A probe of /health/ must not hang when the database host is unreachable.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+
+# The health check must answer first (no session, host check or redirect for probes), the proxy
+# headers must be cleaned before anything reads them, and the request log sees everything else.
+MIDDLEWARE[:0] = [
+    "operations.middleware.TrustedProxyMiddleware",
+    "operations.health.HealthCheckMiddleware",
+    "operations.middleware.RequestLogMiddleware",
+]
+
+# /health/ fails when the worker or the scheduler has not been heard of for this long, when an
+# unsent mail is older than this, or when the private files' disk is nearly full.
+HEALTH_WORKER_MAX_AGE_MINUTES = env_int("HEALTH_WORKER_MAX_AGE_MINUTES", 10)
+HEALTH_SCHEDULER_MAX_AGE_MINUTES = env_int("HEALTH_SCHEDULER_MAX_AGE_MINUTES", 10)
+HEALTH_MAIL_MAX_AGE_MINUTES = env_int("HEALTH_MAIL_MAX_AGE_MINUTES", 60)
+HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 1024)
+# run_scheduler: seconds between ticks, minutes between runs of the reminders/outbox job.
+SCHEDULE_TICK_SECONDS = env_int("SCHEDULE_TICK_SECONDS", 60)
+SCHEDULE_PERIODIC_MINUTES = env_int("SCHEDULE_PERIODIC_MINUTES", 5)
+
+# Logs go to standard output, one JSON object per line in production (LOG_FORMAT=json), with
+# request id and user id; the container platform collects them.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "operations.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every layout step of every PDF at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint logs every layout step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # The request log middleware writes one line per request; runserver's would double it.
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# Error reporting to Sentry (or a compatible service such as GlitchTip) only when a DSN is set;
+# no personal data is sent (send_default_pii=False: no user names, e-mails, cookies or IPs).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env_str("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development"),
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )
+
+# --- Data protection: retention periods (docs/privacy.md gives the legal basis) -------------
+# Years after the application reached its final state, then the anonymisation job (run daily by
+# the scheduler) removes the personal data and keeps what budget law needs.
+RETENTION_REJECTED_YEARS = env_int("RETENTION_REJECTED_YEARS", 3)
+RETENTION_WITHDRAWN_YEARS = env_int("RETENTION_WITHDRAWN_YEARS", 3)
+RETENTION_CLOSED_YEARS = env_int("RETENTION_CLOSED_YEARS", 10)
+# Drafts never submitted, counted from their creation.
+RETENTION_DRAFT_YEARS = env_int("RETENTION_DRAFT_YEARS", 1)
+# Applicant accounts without an application, counted from the last login.
+RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 2)
+# Text of sent mails (who, what kind and when stay with the case).
+RETENTION_MAIL_DAYS = env_int("RETENTION_MAIL_DAYS", 180)
+
+# manage.py backup writes its archives here unless given --output.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))

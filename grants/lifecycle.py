@@ -8,6 +8,7 @@ rollback leaves neither (see ../shared/tech-notes.md on django-fsm signals).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import models
@@ -24,6 +25,9 @@ from grants.models import (
     RepaymentClaim,
     StatusChange,
 )
+
+# One line per service step for the operators (ids only, no names: see docs/operations.md).
+logger = logging.getLogger("foerderportal.steps")
 
 LIFECYCLES: dict[type[models.Model], str] = {
     Application: StatusChange.Lifecycle.APPLICATION,
@@ -105,6 +109,18 @@ def record(
         announce=announce,
     )
     events.publish(event)
+    logger.info(
+        "step",
+        extra={
+            "lifecycle": LIFECYCLES[type(obj)],
+            "transition": transition,
+            "object_id": obj.pk,
+            "application_id": application.pk,
+            "source": source,
+            "target": target,
+            "actor_id": getattr(actor, "pk", None),
+        },
+    )
     return change
 
 

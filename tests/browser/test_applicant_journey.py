@@ -93,7 +93,7 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
     page.get_by_label("Nachname").fill("Demir")
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
     page.get_by_label("Passwort wiederholen").fill(PASSWORD)
-    page.get_by_label("Ich habe die Hinweise zum Datenschutz gelesen.").check()
+    page.get_by_label("Ich habe die Datenschutzerklärung gelesen.").check()
     page.get_by_role("button", name="Konto anlegen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Bitte bestätigen Sie Ihre E-Mail-Adresse"
