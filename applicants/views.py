@@ -32,6 +32,7 @@ from applicants.forms import (
     StandardDocumentForm,
 )
 from applicants.models import Membership, User
+from applicants.second_factor import needs_second_factor, safe_next
 from config.forms import LoginForm
 from grants.errors import NotPermitted, RuleViolated
 
@@ -144,7 +145,11 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """Log in by e-mail; pages follow the account's language; limited against guessing."""
+    """Log in by e-mail; pages follow the account's language.
+
+    Failed attempts are counted by django-axes (``login_locked_out`` answers a lock-out);
+    staff go on to the second factor (``applicants.second_factor``).
+    """
 
     authentication_form = LoginForm
     redirect_authenticated_user = True
@@ -152,17 +157,17 @@ class LoginView(auth_views.LoginView):
     def get_initial(self):
         return {"username": self.request.GET.get("email", "")}
 
-    def post(self, request, *args, **kwargs):
-        if _limited(request, "login", "30/h") or _limited(
-            request, "login-email", "10/h", key="post:username"
-        ):
-            form = self.get_form()
-            return _too_many(request, self.template_name, self.get_context_data(form=form))
-        return super().post(request, *args, **kwargs)
-
     def form_valid(self, form):
         response = super().form_valid(form)
-        return _with_language(response, form.get_user().language)
+        user = form.get_user()
+        if needs_second_factor(user):
+            self.request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        elif form.cleaned_data.get("remember"):
+            self.request.session.set_expiry(settings.SESSION_COOKIE_AGE)
+        else:
+            # Ends with the browser: a shared computer does not stay logged in.
+            self.request.session.set_expiry(0)
+        return _with_language(response, user.language)
 
     def get_default_redirect_url(self):
         # People acting for an applicant start on their applications; everyone else on the
@@ -170,6 +175,30 @@ class LoginView(auth_views.LoginView):
         if selectors.applicants_for_user(self.request.user).exists():
             return reverse("portal:dashboard")
         return reverse("home")
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """django-axes' answer once an address or a client has failed too often (AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    # Unbound: validating it again would count one more failed attempt.
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    context = {
+        "form": form,
+        "next": safe_next(request, ""),
+        "limit_message": _(
+            "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie %(minutes)s Minuten und versuchen Sie es dann erneut."
+        )
+        % {"minutes": minutes},
+    }
+    return render(request, "registration/login.html", context, status=RATE_LIMITED)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin has no login of its own: the portal's login with its second factor serves it."""
+    target = safe_next(request, reverse("admin:index"))
+    return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -257,7 +286,7 @@ def applicant_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Ihr Profil ist angelegt."))
             return redirect(
-                request.GET.get("next") or reverse("applicants:applicant", args=[applicant.pk])
+                safe_next(request, reverse("applicants:applicant", args=[applicant.pk]))
             )
     return render(
         request,
@@ -310,7 +339,7 @@ def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
             refusal = exc.messages
         else:
             messages.success(request, _("Ihr Profil ist gespeichert."))
-            return redirect(request.GET.get("next") or reverse("applicants:applicant", args=[pk]))
+            return redirect(safe_next(request, reverse("applicants:applicant", args=[pk])))
         applicant.refresh_from_db()
     return render(
         request,

@@ -7,6 +7,9 @@ Use ``KernFormMixin`` in a form and render each field with
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms import widgets
+from django.utils.translation import gettext_lazy as _
+
+from config.security import normalise_login
 
 # KERN styles the control itself, so every widget needs its KERN class. Order matters:
 # subclasses before their bases (CheckboxInput and Textarea are not Inputs, Select is).
@@ -52,7 +55,20 @@ class KernFormMixin:
 
 
 class LoginForm(KernFormMixin, AuthenticationForm):
+    remember = forms.BooleanField(
+        label=_("Angemeldet bleiben (14 Tage)"),
+        required=False,
+        help_text=_(
+            "Nur auf einem eigenen Gerät. Für Mitarbeitende der Verwaltung gilt das nicht."
+        ),
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Users log in with their e-mail address: offer the e-mail keyboard on phones.
         self.fields["username"].widget.input_type = "email"
+
+    def clean_username(self) -> str:
+        # Addresses are stored lower-case; " Anna@Example.org" or full-width letters name the
+        # same account, and django-axes counts its failures under the same key.
+        return normalise_login(self.cleaned_data["username"])

@@ -4,6 +4,7 @@ Development defaults are safe to run on a laptop; production is switched on with
 ``DJANGO_ENV=production``, which makes a missing secret or host list a hard error.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -74,6 +75,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "notifications",
+    # Security (issue 11): second factor for staff, login throttling, Content-Security-Policy.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -84,8 +91,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "grants.permissions.StaffRolesMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Security (issue 11): staff pass the second factor before any page, staff sessions expire,
+    # every response carries CSP, Permissions-Policy and (where personal) Cache-Control.
+    "applicants.second_factor.SecondFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a lock-out signalled during login into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -224,3 +239,75 @@ LOGGING = {
     # WeasyPrint logs every layout step of every PDF at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every worker in production (Redis), so that login counters hold across processes.
+# Operations (issue 12) owns this setting; this minimal form is what throttling needs.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL is required in production (shared login counters)")
+# One process in development and tests: its own memory is the whole truth there, which is
+# what django-axes warns about for a multi-process server.
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]
+
+# --- Security (issue 11; see docs/security.md) ----------------------------------------------
+# The client's address behind the reverse proxy: the proxy appends it to this header; with
+# TRUSTED_PROXY_COUNT proxies in front, the address the nearest of them saw is the n-th from
+# the end. Without a proxy (0) REMOTE_ADDR is the client and the header is ignored, since any
+# client could send it.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "config.security.client_ip"
+
+# Failed logins are counted (django-axes, in the shared cache) per normalised address and per
+# client address; after AXES_FAILURE_LIMIT failures both wait AXES_COOLOFF_TIME, then try again.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "config.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "applicants.views.login_locked_out"
+AXES_VERBOSE = False
+
+# Second factor (django-otp): TOTP apps and one-time recovery codes; the issuer names the
+# entry in the authenticator app.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Förderportal")
+RECOVERY_CODE_COUNT = 10
+
+# Sessions: applicants end with the browser unless they ask to stay logged in (14 days);
+# staff sessions end after 30 minutes idle and 10 hours at most (SecondFactorMiddleware).
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 10 * 3600)
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own origin, no inline
+# script; the QR code of the enrolment is an inline SVG and needs no img source.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)

@@ -1,9 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
+from applicants import second_factor
 from applicants import views as applicant_views
 from config import views
+
+# The admin is a staff page like any other: besides SecondFactorMiddleware, the site itself
+# refuses a session without a verified second factor (django-otp's documented switch).
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +17,15 @@ urlpatterns = [
     # Login by e-mail, rate-limited, pages in the account's language (applicants.views).
     path("anmelden/", applicant_views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    # Second factor for staff (applicants.second_factor); the admin uses the same login.
+    path("anmelden/zweiter-faktor/", second_factor.verify, name="second_factor"),
+    path("anmelden/zweiter-faktor/einrichten/", second_factor.enrol, name="second_factor_enrol"),
+    path(
+        "anmelden/wiederherstellungscodes/",
+        second_factor.recovery_codes,
+        name="second_factor_codes",
+    ),
+    path("admin/login/", applicant_views.admin_login, name="admin_login"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("finanzen/", include("reporting.urls")),

@@ -1,0 +1,71 @@
+"""Request-level security helpers shared by every app (see docs/security.md).
+
+- ``client_ip``: the client's address behind the configured reverse proxies, for django-axes
+  and django-ratelimit alike, so that counters are per person and not per proxy.
+- ``normalise_login``: one spelling per e-mail address (case, surrounding spaces, Unicode
+  compatibility forms), so that ``" Anna@Example.org"`` or full-width letters are the same
+  account for the login and for its failure counter.
+- ``SecurityHeadersMiddleware``: Permissions-Policy on every response and ``Cache-Control:
+  no-store`` on everything personal (pages of logged-in people, file downloads).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import unicodedata
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+
+def client_ip(request: HttpRequest) -> str:
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in request.META.get(settings.CLIENT_IP_HEADER, "").split(",")
+        if part.strip()
+    ]
+    # Each trusted proxy appends the address it saw; whatever lies further left was sent by
+    # the client and may be forged, so only the entry our outermost proxy wrote counts.
+    if len(forwarded) < hops:
+        return remote
+    candidate = forwarded[-hops]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+def normalise_login(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip().casefold()
+
+
+def login_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The account a login attempt is counted against (django-axes' AXES_USERNAME_CALLABLE)."""
+    raw = (credentials or {}).get("username")
+    if raw is None:
+        raw = request.POST.get("username")
+    return normalise_login(raw) if raw else None
+
+
+def _is_download(response: HttpResponse) -> bool:
+    return response.has_header("Content-Disposition")
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        # Shared computers and proxies must not keep copies of personal pages or files.
+        if (user is not None and user.is_authenticated) or _is_download(response):
+            add_never_cache_headers(response)
+        return response
