@@ -25,7 +25,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -34,6 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applicants.models import User
 from config.forms import KernFormMixin
+from config.security import safe_next
 from grants.models import StaffRole
 
 APP_DEVICE_NAME = "Authenticator-App"
@@ -51,16 +52,6 @@ def needs_second_factor(user: User) -> bool:
     if user.is_staff or user.is_superuser:
         return True
     return StaffRole.objects.filter(user=user).exists()
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    """``next`` from the query or form if it stays on this site, else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _with_next(url_name: str, next_url: str) -> str:

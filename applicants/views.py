@@ -32,8 +32,9 @@ from applicants.forms import (
     StandardDocumentForm,
 )
 from applicants.models import Membership, User
-from applicants.second_factor import needs_second_factor, safe_next
+from applicants.second_factor import needs_second_factor
 from config.forms import LoginForm
+from config.security import safe_next
 from grants.errors import NotPermitted, RuleViolated
 
 RATE_LIMITED = 429

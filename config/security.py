@@ -2,6 +2,7 @@
 
 - ``client_ip``: the client's address behind the configured reverse proxies, for django-axes
   and django-ratelimit alike, so that counters are per person and not per proxy.
+- ``safe_next``: the only way to follow a ``next`` parameter (no open redirects).
 - ``normalise_login``: one spelling per e-mail address (case, surrounding spaces, Unicode
   compatibility forms), so that ``" Anna@Example.org"`` or full-width letters are the same
   account for the login and for its failure counter.
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -39,6 +41,20 @@ def client_ip(request: HttpRequest) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """``next`` from the form or query if it stays on this site, else ``default``.
+
+    Every redirect to a ``next`` goes through here: a link like ``?next=https://evil.example``
+    must never send someone off the portal after a login or a saved form.
+    """
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def normalise_login(value: str) -> str:
