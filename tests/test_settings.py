@@ -36,6 +36,7 @@ def test_production_settings_pass_the_deploy_check():
         DEBUG="false",
         EMAIL_BACKEND="anymail.backends.postmark.EmailBackend",
         WEBHOOK_SECRET="hook:secret-for-the-test",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
