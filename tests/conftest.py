@@ -241,3 +241,45 @@ def password_only_client() -> Any:
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """On PostgreSQL with DATABASE_APP_ROLE set (as in .ci/run), tests run as the app role.
+
+    pytest-django creates and migrates the test database as the owner, as a deployment's
+    migrate does; then ``grant_app_role`` gives the app role its row access and every
+    connection of the tests switches to that role, so the whole suite proves the portal
+    works with it. Only resetting tables between transactional tests (TRUNCATE, which the app
+    role may not) and dropping the database at the end go back to the owner.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    role = os.environ.get("DATABASE_APP_ROLE", "")
+    connection = connections["default"]
+    if not role or connection.vendor != "postgresql":
+        yield
+        return
+    with django_db_blocker.unblock():
+        call_command("grant_app_role", role, verbosity=0)
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    options["options"] = f"-c role={role}"
+    connection.close()
+    ops = connection.ops
+    plain_flush = ops.execute_sql_flush
+
+    def flush_as_owner(sql_list: list[str]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET ROLE NONE")
+        try:
+            plain_flush(sql_list)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+
+    ops.execute_sql_flush = flush_as_owner
+    yield
+    ops.execute_sql_flush = plain_flush
+    del options["options"]
+    connection.close()
