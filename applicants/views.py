@@ -205,8 +205,6 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = KernPasswordResetForm
     template_name = "applicants/password_reset.html"
-    email_template_name = "applicants/mail/password_reset.txt"
-    subject_template_name = "applicants/mail/password_reset_subject.txt"
     success_url = reverse_lazy("applicants:password_reset_done")
 
     def post(self, request, *args, **kwargs):

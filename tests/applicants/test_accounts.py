@@ -129,7 +129,8 @@ def test_unconfirmed_account_cannot_log_in(client, db):
 def test_password_reset_mail_and_new_password(client, db, django_capture_on_commit_callbacks):
     User.objects.create_user(email="sam@example.org", password=PASSWORD)
 
-    client.post(reverse("applicants:password_reset"), {"email": "sam@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("applicants:password_reset"), {"email": "sam@example.org"})
 
     assert len(mail.outbox) == 1
     link = _link(mail.outbox[0])
