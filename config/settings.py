@@ -205,6 +205,10 @@ if not ANYMAIL["WEBHOOK_SECRET"]:
         raise ImproperlyConfigured("WEBHOOK_SECRET (user:password for ESP webhooks) is required")
     del ANYMAIL["WEBHOOK_SECRET"]
 
+# Only this provider's webhook is mounted (notifications.views.mail_webhook); empty: the
+# provider of EMAIL_BACKEND.
+MAIL_WEBHOOK_ESP = env_str("MAIL_WEBHOOK_ESP", "")
+
 # Background work: django-tasks with its database backend, so the queue is a table and a
 # worker is just `manage.py db_worker` (see docs/operations.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

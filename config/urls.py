@@ -6,6 +6,7 @@ from django_otp.admin import OTPAdminSite
 from applicants import second_factor
 from applicants import views as applicant_views
 from config import views
+from notifications import views as notification_views
 
 # The admin is a staff page like any other: besides SecondFactorMiddleware, the site itself
 # refuses a session without a verified second factor (django-otp's documented switch).
@@ -30,8 +31,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("finanzen/", include("reporting.urls")),
     path("sachbearbeitung/", include("grants.urls.casework")),
-    # ESP delivery webhooks (basic auth: WEBHOOK_SECRET), e.g. /anymail/postmark/tracking/
-    path("anymail/", include("anymail.urls")),
+    # The configured ESP's delivery webhook only (basic auth: WEBHOOK_SECRET), e.g.
+    # /anymail/postmark/tracking/; other providers' URLs are 404.
+    path("anymail/<slug:esp>/<slug:kind>/", notification_views.mail_webhook, name="mail_webhook"),
     path("benachrichtigungen/", include("notifications.urls")),
     # Applicant portal: accounts and profiles, programmes, applications (German paths).
     path("", include("applicants.urls")),

@@ -122,3 +122,22 @@ def test_server_error_is_a_branded_page_that_needs_nothing(db):
 
     assert response.status_code == 500
     assert "Technischer Fehler" in response.content.decode()
+
+
+@pytest.mark.parametrize("esp", ["mailgun", "sendgrid", "amazon_ses", "mandrill", "test"])
+def test_only_the_configured_providers_webhook_is_mounted(client, db, settings, esp):
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
+
+    response = client.post(f"/anymail/{esp}/tracking/", "{}", content_type="application/json")
+
+    assert response.status_code == 404
+
+
+def test_the_configured_providers_webhook_asks_for_its_secret(client, db, settings):
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
+
+    response = client.post("/anymail/postmark/tracking/", "{}", content_type="application/json")
+
+    assert response.status_code == 400  # anymail refuses the missing basic auth
