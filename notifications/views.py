@@ -1,7 +1,7 @@
+from anymail import urls as anymail_urls
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from anymail import urls as anymail_urls
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
