@@ -7,7 +7,7 @@ see their applicant (404 for anyone else), owners alone change it (403 for colle
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -199,6 +199,12 @@ def login_locked_out(
 def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin has no login of its own: the portal's login with its second factor serves it."""
     target = safe_next(request, reverse("admin:index"))
+    if request.user.is_authenticated:
+        # Logged in but not let in by the admin: sending them to the login would bounce back
+        # here for ever.
+        if not admin.site.has_permission(request):
+            raise PermissionDenied
+        return redirect(target)
     return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
 

@@ -241,7 +241,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step of every PDF at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # django-axes logs every successful login and logout at INFO; lock-outs come at WARNING.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 
@@ -287,6 +292,8 @@ AXES_VERBOSE = False
 # Second factor (django-otp): TOTP apps and one-time recovery codes; the issuer names the
 # entry in the authenticator app.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Förderportal")
+# An admin must not read a colleague's TOTP secret or QR code: that would clone the factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 RECOVERY_CODE_COUNT = 10
 
 # Sessions: applicants end with the browser unless they ask to stay logged in (14 days);
