@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from grants.services import applications as services
 from grants.errors import RuleViolated
 from grants.models import CostCategory, FinancingCategory
+from grants.services import applications as services
 from tests.factories import draft
 
 

@@ -55,8 +55,8 @@ def test_personal_pages_are_not_stored(client, world, persona):
 def test_file_downloads_are_not_stored(client, world, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from grants import services
     from grants.models import DocumentType
+    from grants.services import applications as services
 
     settings.STORAGES = {
         **settings.STORAGES,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from grants import letters
 from grants.models import Decision, LetterKind, LetterTemplate
+from grants.services import letters
 from tests.factories import S, advance, draft
 
 HOSTILE = (
