@@ -13,13 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -29,6 +28,8 @@ from applicants.models import Applicant, Invitation, Membership, StandardDocumen
 from applicants.tokens import email_verification_token
 from applicants.uploads import check_upload
 from grants.errors import NotPermitted, RuleViolated
+from notifications.models import Kind
+from notifications.services import message_create, notify_invitation, recipient_for_user
 
 INVITATION_VALID_DAYS = 14
 
@@ -55,15 +56,10 @@ PROFILE_FIELDS = (
 )
 
 
-def _send(*, template: str, to: str, language: str, context: dict[str, Any]) -> None:
-    """A mail about the account itself (not about an application), in the reader's language,
-    sent after commit through the configured backend."""
-    with translation.override(language):
-        subject = render_to_string(f"applicants/mail/{template}_subject.txt", context).strip()
-        body = render_to_string(f"applicants/mail/{template}.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
-    )
+def _send(*, kind: str, user: User, context: dict[str, Any]) -> None:
+    """A mail about the account itself, written to the outbox like every other mail, so that
+    a provider outage delays it instead of losing it or failing the request."""
+    message_create(kind=kind, recipient=recipient_for_user(user), context=context)
 
 
 def _base(base_url: str) -> str:
@@ -92,14 +88,15 @@ def user_register(
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
+        # Hash all the same: the answer must take as long as for a new address, or its
+        # timing would tell strangers who has an account.
+        make_password(password)
         _send(
-            template="account_exists",
-            to=existing.email,
-            language=existing.language,
+            kind=Kind.ACCOUNT_EXISTS,
+            user=existing,
             context={
                 "login_url": _base(base_url) + reverse("login"),
                 "reset_url": _base(base_url) + reverse("applicants:password_reset"),
-                "user": existing,
             },
         )
         return None
@@ -121,6 +118,11 @@ def user_register(
     return user
 
 
+def password_reset_mail(*, user: User, reset_url: str) -> None:
+    """The link to set a new password, through the outbox (called by the reset form)."""
+    _send(kind=Kind.PASSWORD_RESET, user=user, context={"reset_url": reset_url})
+
+
 def verification_url(user: User, base_url: str) -> str:
     path = reverse(
         "applicants:verify",
@@ -134,11 +136,9 @@ def verification_url(user: User, base_url: str) -> str:
 
 def send_verification(*, user: User, base_url: str) -> None:
     _send(
-        template="verify_email",
-        to=user.email,
-        language=user.language,
+        kind=Kind.VERIFY_EMAIL,
+        user=user,
         context={
-            "user": user,
             "verify_url": verification_url(user, base_url),
             "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
         },
@@ -265,8 +265,6 @@ def invitation_create(
     *, applicant: Applicant, actor: User, email: str, base_url: str
 ) -> Invitation:
     """Invites ``email`` to act for ``applicant``; the mail goes out through the outbox."""
-    from notifications.services import notify_invitation
-
     _require_owner(applicant, actor)
     email = email.strip().lower()
     if Membership.objects.filter(applicant=applicant, user__email__iexact=email).exists():

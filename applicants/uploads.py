@@ -36,6 +36,12 @@ ALLOWED_CONTENT_TYPES: dict[str, str] = {
 }
 # Enough for every signature filetype knows, including the inner names of office packages.
 _SNIFF_BYTES = 8192
+# An office package is a zip; a small upload may declare gigabytes inside (a zip bomb). We
+# never unpack more than a few bytes of one member, and refuse packages that declare more
+# parts or more unpacked bytes than any real document has.
+_MAX_ZIP_MEMBERS = 2000
+_MAX_ZIP_UNPACKED_BYTES = 200 * 1024 * 1024
+_MIMETYPE_BYTES = 128
 
 
 def accepted_formats() -> str:
@@ -80,18 +86,35 @@ _OFFICE_PARTS = {
 }
 
 
+def _refuse_packed() -> ValidationError:
+    return ValidationError(
+        _(
+            "Diese Datei ist ungewöhnlich stark gepackt und wird nicht angenommen. Bitte speichern Sie das Dokument neu oder als PDF."
+        ),
+        code="zip_bomb",
+    )
+
+
 def _office_package_type(upload: UploadedFile) -> str | None:
     try:
         with zipfile.ZipFile(upload) as package:
-            names = set(package.namelist())
+            members = package.infolist()
+            if len(members) > _MAX_ZIP_MEMBERS:
+                raise _refuse_packed()
+            if sum(member.file_size for member in members) > _MAX_ZIP_UNPACKED_BYTES:
+                raise _refuse_packed()
+            names = {member.filename for member in members}
             for part, mime in _OFFICE_PARTS.items():
                 if part in names:
                     return mime
             if "mimetype" in names:
-                declared = package.read("mimetype").decode("ascii", "replace").strip()
+                # Bounded: the declared size of a member may lie, the read limit does not.
+                with package.open("mimetype") as member:
+                    head = member.read(_MIMETYPE_BYTES)
+                declared = head.decode("ascii", "replace").strip()
                 if declared in ALLOWED_CONTENT_TYPES:
                     return declared
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return None
     finally:
         upload.seek(0)

@@ -7,7 +7,7 @@ see their applicant (404 for anyone else), owners alone change it (403 for colle
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -34,7 +34,9 @@ from applicants.forms import (
     StandardDocumentForm,
 )
 from applicants.models import Membership, User
+from applicants.second_factor import needs_second_factor
 from config.forms import LoginForm
+from config.security import safe_next
 from grants.errors import NotPermitted, RuleViolated
 
 RATE_LIMITED = 429
@@ -146,7 +148,11 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """Log in by e-mail; pages follow the account's language; limited against guessing."""
+    """Log in by e-mail; pages follow the account's language.
+
+    Failed attempts are counted by django-axes (``login_locked_out`` answers a lock-out);
+    staff go on to the second factor (``applicants.second_factor``).
+    """
 
     authentication_form = LoginForm
     redirect_authenticated_user = True
@@ -154,17 +160,17 @@ class LoginView(auth_views.LoginView):
     def get_initial(self):
         return {"username": self.request.GET.get("email", "")}
 
-    def post(self, request, *args, **kwargs):
-        if _limited(request, "login", "30/h") or _limited(
-            request, "login-email", "10/h", key="post:username"
-        ):
-            form = self.get_form()
-            return _too_many(request, self.template_name, self.get_context_data(form=form))
-        return super().post(request, *args, **kwargs)
-
     def form_valid(self, form):
         response = super().form_valid(form)
-        return _with_language(response, form.get_user().language)
+        user = form.get_user()
+        if needs_second_factor(user):
+            self.request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        elif form.cleaned_data.get("remember"):
+            self.request.session.set_expiry(settings.SESSION_COOKIE_AGE)
+        else:
+            # Ends with the browser: a shared computer does not stay logged in.
+            self.request.session.set_expiry(0)
+        return _with_language(response, user.language)
 
     def get_default_redirect_url(self):
         # People acting for an applicant start on their applications; everyone else on the
@@ -174,11 +180,39 @@ class LoginView(auth_views.LoginView):
         return reverse("home")
 
 
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """django-axes' answer once an address or a client has failed too often (AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    # Unbound: validating it again would count one more failed attempt.
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    context = {
+        "form": form,
+        "next": safe_next(request, ""),
+        "limit_message": _(
+            "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie %(minutes)s Minuten und versuchen Sie es dann erneut."
+        )
+        % {"minutes": minutes},
+    }
+    return render(request, "registration/login.html", context, status=RATE_LIMITED)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin has no login of its own: the portal's login with its second factor serves it."""
+    target = safe_next(request, reverse("admin:index"))
+    if request.user.is_authenticated:
+        # Logged in but not let in by the admin: sending them to the login would bounce back
+        # here for ever.
+        if not admin.site.has_permission(request):
+            raise PermissionDenied
+        return redirect(target)
+    return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = KernPasswordResetForm
     template_name = "applicants/password_reset.html"
-    email_template_name = "applicants/mail/password_reset.txt"
-    subject_template_name = "applicants/mail/password_reset_subject.txt"
     success_url = reverse_lazy("applicants:password_reset_done")
 
     def post(self, request, *args, **kwargs):
@@ -288,7 +322,7 @@ def applicant_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Ihr Profil ist angelegt."))
             return redirect(
-                request.GET.get("next") or reverse("applicants:applicant", args=[applicant.pk])
+                safe_next(request, reverse("applicants:applicant", args=[applicant.pk]))
             )
     return render(
         request,
@@ -341,7 +375,7 @@ def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
             refusal = exc.messages
         else:
             messages.success(request, _("Ihr Profil ist gespeichert."))
-            return redirect(request.GET.get("next") or reverse("applicants:applicant", args=[pk]))
+            return redirect(safe_next(request, reverse("applicants:applicant", args=[pk])))
         applicant.refresh_from_db()
     return render(
         request,

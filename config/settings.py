@@ -4,6 +4,7 @@ Development defaults are safe to run on a laptop; production is switched on with
 ``DJANGO_ENV=production``, which makes a missing secret or host list a hard error.
 """
 
+import datetime as dt
 import ipaddress
 import os
 from pathlib import Path
@@ -80,6 +81,12 @@ INSTALLED_APPS = [
     "notifications",
     "operations",
     "privacy",
+    # Security (issue 11): second factor for staff, login throttling, Content-Security-Policy.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -90,8 +97,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "grants.permissions.StaffRolesMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Security (issue 11): staff pass the second factor before any page, staff sessions expire,
+    # every response carries CSP, Permissions-Policy and (where personal) Cache-Control.
+    "applicants.second_factor.SecondFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a lock-out signalled during login into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -218,6 +233,10 @@ if not ANYMAIL["WEBHOOK_SECRET"]:
         raise ImproperlyConfigured("WEBHOOK_SECRET (user:password for ESP webhooks) is required")
     del ANYMAIL["WEBHOOK_SECRET"]
 
+# Only this provider's webhook is mounted (notifications.views.mail_webhook); empty: the
+# provider of EMAIL_BACKEND.
+MAIL_WEBHOOK_ESP = env_str("MAIL_WEBHOOK_ESP", "")
+
 # Background work: django-tasks with its database backend, so the queue is a table and a
 # worker is just `manage.py db_worker` (see docs/operations.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -326,6 +345,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # The request log middleware writes one line per request; runserver's would double it.
         "django.server": {"level": "WARNING"},
+        # django-axes logs every successful login and logout at INFO; lock-outs come at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -359,3 +380,59 @@ RETENTION_MAIL_DAYS = env_int("RETENTION_MAIL_DAYS", 180)
 
 # manage.py backup writes its archives here unless given --output.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+
+# One process in development and tests: its own memory is the whole truth there, which is
+# what django-axes warns about for a multi-process server (production requires REDIS_URL).
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]
+
+# --- Security (issue 11; see docs/security.md) ----------------------------------------------
+# The client's address: operations.middleware.TrustedProxyMiddleware has put it into
+# REMOTE_ADDR (from X-Forwarded-For, only when the connection comes from TRUSTED_PROXIES).
+# Failed logins are counted (django-axes, in the shared cache) per normalised address and per
+# client address; after AXES_FAILURE_LIMIT failures both wait AXES_COOLOFF_TIME, then try again.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "config.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "applicants.views.login_locked_out"
+AXES_VERBOSE = False
+
+# Second factor (django-otp): TOTP apps and one-time recovery codes; the issuer names the
+# entry in the authenticator app.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Förderportal")
+# An admin must not read a colleague's TOTP secret or QR code: that would clone the factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+RECOVERY_CODE_COUNT = 10
+
+# Sessions: applicants end with the browser unless they ask to stay logged in (14 days);
+# staff sessions end after 30 minutes idle and 10 hours at most (SecondFactorMiddleware).
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 10 * 3600)
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own origin, no inline
+# script; the QR code of the enrolment is an inline SVG and needs no img source.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)

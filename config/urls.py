@@ -1,10 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
+from applicants import second_factor
 from applicants import views as applicant_views
 from config import views
+from notifications import views as notification_views
 from privacy import views as privacy_views
+
+# The admin is a staff page like any other: besides SecondFactorMiddleware, the site itself
+# refuses a session without a verified second factor (django-otp's documented switch).
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,12 +21,22 @@ urlpatterns = [
     # Login by e-mail, rate-limited, pages in the account's language (applicants.views).
     path("anmelden/", applicant_views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    # Second factor for staff (applicants.second_factor); the admin uses the same login.
+    path("anmelden/zweiter-faktor/", second_factor.verify, name="second_factor"),
+    path("anmelden/zweiter-faktor/einrichten/", second_factor.enrol, name="second_factor_enrol"),
+    path(
+        "anmelden/wiederherstellungscodes/",
+        second_factor.recovery_codes,
+        name="second_factor_codes",
+    ),
+    path("admin/login/", applicant_views.admin_login, name="admin_login"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("finanzen/", include("reporting.urls")),
     path("sachbearbeitung/", include("grants.urls.casework")),
-    # ESP delivery webhooks (basic auth: WEBHOOK_SECRET), e.g. /anymail/postmark/tracking/
-    path("anymail/", include("anymail.urls")),
+    # The configured ESP's delivery webhook only (basic auth: WEBHOOK_SECRET), e.g.
+    # /anymail/postmark/tracking/; other providers' URLs are 404.
+    path("anymail/<slug:esp>/<slug:kind>/", notification_views.mail_webhook, name="mail_webhook"),
     path("benachrichtigungen/", include("notifications.urls")),
     # Applicant portal: accounts and profiles, programmes, applications (German paths).
     path("", include("applicants.urls")),

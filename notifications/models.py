@@ -34,6 +34,9 @@ class Kind(models.TextChoices):
     PROOF_ACCEPTED = "proof_accepted", _("Ergebnis der Nachweisprüfung")
     REPAYMENT_CLAIM = "repayment_claim", _("Rückforderung")
     INVITATION = "invitation", _("Einladung in eine Organisation")
+    VERIFY_EMAIL = "verify_email", _("Bestätigung der E-Mail-Adresse")
+    ACCOUNT_EXISTS = "account_exists", _("Hinweis: Konto besteht bereits")
+    PASSWORD_RESET = "password_reset", _("Neues Passwort")
     DIGEST = "digest", _("Tägliche Übersicht (Sachbearbeitung)")
 
 

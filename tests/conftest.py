@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.test import Client, RequestFactory
 
 if TYPE_CHECKING:
     from grants.models import Application
@@ -72,7 +73,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     # Headless Chromium asks for English; our users, and so our screenshots, are German.
-    return {**browser_context_args, "locale": "de-DE"}
+    # axe-core is injected as an inline script, which our Content-Security-Policy refuses:
+    # the checks bypass it (tests/security/test_headers.py checks pages keep to it).
+    return {**browser_context_args, "locale": "de-DE", "bypass_csp": True}
 
 
 def _format_violations(violations: list[dict[str, Any]]) -> str:
@@ -133,8 +136,9 @@ def _private_media(settings, tmp_path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    # Rate-limit counters live in the cache; each test starts with none.
+def _fresh_cache() -> Iterator[None]:
+    # Login failure counters (django-axes) and rate limits live in the cache: each test
+    # starts with none, so one test's failed logins never lock out the next test's persona.
     from django.core.cache import cache
 
     cache.clear()
@@ -170,3 +174,112 @@ def app(world: "World") -> "Application":
     application.fields_of_action.set(world.programme.fields_of_action.all())
     application.areas.set(world.programme.areas.all())
     return application
+
+
+def pass_second_factor(client: Any, user: Any) -> None:
+    """Marks ``client``'s session as having passed the second factor with a real device.
+
+    What the TOTP step does after a correct code (``django_otp.login``), without typing one;
+    the step itself is tested in tests/applicants/test_second_factor.py.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test-App", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def current_code(device: Any) -> str:
+    """The code a TOTP app shows right now for ``device``."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+class StaffClient(Client):
+    """Django's test client whose logins of staff also pass the second factor.
+
+    Tests of other behaviour log staff in with one call, as before; the tests of the second
+    factor itself use a plain ``django.test.Client`` (fixture ``password_only_client``).
+    """
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        from applicants.second_factor import needs_second_factor
+
+        super().force_login(user, backend)
+        if needs_second_factor(user):
+            pass_second_factor(self, user)
+
+    def login(self, **credentials: Any) -> bool:
+        from django.contrib.auth import SESSION_KEY, get_user_model
+
+        from applicants.second_factor import needs_second_factor
+
+        # django-axes counts attempts per request, so authenticate() needs one.
+        credentials.setdefault("request", RequestFactory().post("/anmelden/"))
+        if not super().login(**credentials):
+            return False
+        user = get_user_model().objects.get(pk=self.session[SESSION_KEY])
+        if needs_second_factor(user):
+            pass_second_factor(self, user)
+        return True
+
+
+@pytest.fixture
+def client() -> StaffClient:
+    """pytest-django's ``client``, with staff logins that include the second factor."""
+    return StaffClient()
+
+
+@pytest.fixture
+def password_only_client() -> Any:
+    """A client whose staff logins stop after the password, as a real person's would."""
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """On PostgreSQL with DATABASE_APP_ROLE set (as in .ci/run), tests run as the app role.
+
+    pytest-django creates and migrates the test database as the owner, as a deployment's
+    migrate does; then ``grant_app_role`` gives the app role its row access and every
+    connection of the tests switches to that role, so the whole suite proves the portal
+    works with it. Only resetting tables between transactional tests (TRUNCATE, which the app
+    role may not) and dropping the database at the end go back to the owner.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    role = os.environ.get("DATABASE_APP_ROLE", "")
+    connection = connections["default"]
+    if not role or connection.vendor != "postgresql":
+        yield
+        return
+    with django_db_blocker.unblock():
+        call_command("grant_app_role", role, verbosity=0)
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    options["options"] = f"-c role={role}"
+    connection.close()
+    ops = connection.ops
+    plain_flush = ops.execute_sql_flush
+
+    def flush_as_owner(sql_list: list[str]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET ROLE NONE")
+        try:
+            plain_flush(sql_list)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+
+    ops.execute_sql_flush = flush_as_owner
+    yield
+    ops.execute_sql_flush = plain_flush
+    del options["options"]
+    connection.close()

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import translation
 
 from grants.models import ApplicationState
+from tests.conftest import StaffClient
 from tests.factories import World, advance, build_world, draft
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -28,7 +29,7 @@ def world(db) -> World:
 
 
 def english_client(user=None) -> Client:
-    client = Client()
+    client = StaffClient()
     if user is not None:
         client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -28,6 +28,7 @@ from grants.models import (
     TargetGroup,
     add_months,
 )
+from grants.services.applications import MAX_COST_LINES, MAX_FINANCING_LINES
 from grants.services.base import MAX_LINE_AMOUNT
 
 
@@ -218,11 +219,25 @@ class BasePlanFormSet(forms.BaseFormSet):
         ]
 
 
+# absolute_max: Django would otherwise build up to 1,000 more forms than max_num from a forged
+# TOTAL_FORMS (5-6 s of a worker for one request); validate_max says so in the form.
 CostFormSet = forms.formset_factory(
-    CostLineForm, formset=BasePlanFormSet, extra=2, can_delete=True, max_num=60
+    CostLineForm,
+    formset=BasePlanFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_COST_LINES,
+    absolute_max=MAX_COST_LINES,
+    validate_max=True,
 )
 FinancingFormSet = forms.formset_factory(
-    FinancingLineForm, formset=BasePlanFormSet, extra=2, can_delete=True, max_num=30
+    FinancingLineForm,
+    formset=BasePlanFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_FINANCING_LINES,
+    absolute_max=MAX_FINANCING_LINES,
+    validate_max=True,
 )
 
 

@@ -133,7 +133,9 @@ class AssessmentForm(StepForm):
                 label=item.name, required=False, help_text=item.description
             )
             self.fields[f"check_{item.pk}_note"] = forms.CharField(
-                label=_("Bemerkung zu „%(item)s“") % {"item": item.name}, required=False
+                label=_("Bemerkung zu „%(item)s“") % {"item": item.name},
+                required=False,
+                max_length=300,
             )
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
@@ -143,7 +145,9 @@ class AssessmentForm(StepForm):
                 help_text=criterion.description,
             )
             self.fields[f"score_{criterion.pk}_note"] = forms.CharField(
-                label=_("Begründung zu „%(name)s“") % {"name": criterion.name}, required=False
+                label=_("Begründung zu „%(name)s“") % {"name": criterion.name},
+                required=False,
+                max_length=300,
             )
         self.fields["own_share_justification"].initial = self.application.own_share_justification
 
@@ -350,6 +354,7 @@ class ProofCheckForm(StepForm):
             self.fields[f"line_{line.pk}_note"] = forms.CharField(
                 label=_("Begründung der Kürzung: %(line)s") % {"line": line.description},
                 required=False,
+                max_length=300,
             )
 
     def line_fields(self):
@@ -385,6 +390,10 @@ class RepaymentForm(StepForm):
         return value
 
 
+# Row versions are counters; a forged one beyond the database's integer would be a 500.
+VERSION = {"min_value": 0, "max_value": 2_147_483_647}
+
+
 class PayoutStepForm(forms.Form):
     note = forms.CharField(label=_("Vermerk"), required=False)
 
@@ -396,7 +405,7 @@ class PayoutCancelForm(forms.Form):
 class MeetingForm(forms.Form):
     committee = forms.ModelChoiceField(label=_("Gremium"), queryset=None)
     date = forms.DateField(label=_("Datum"), widget=DATE)
-    location = forms.CharField(label=_("Ort"), required=False)
+    location = forms.CharField(label=_("Ort"), required=False, max_length=200)
 
     def __init__(self, *args, committees, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -404,9 +413,9 @@ class MeetingForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, **VERSION)
     member = forms.ModelChoiceField(label=_("Mitglied"), queryset=None)
-    reason = forms.CharField(label=_("Grund"), required=False)
+    reason = forms.CharField(label=_("Grund"), required=False, max_length=300)
 
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -414,7 +423,7 @@ class ConflictForm(forms.Form):
 
 
 class VotesForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, **VERSION)
     recommended_amount = MoneyField(label=_("Empfohlener Betrag in €"), required=False)
 
     def __init__(self, *args, item, members, conflicted, **kwargs) -> None:
@@ -441,7 +450,7 @@ class VotesForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, **VERSION)
     minutes = forms.CharField(
         label=_("Niederschrift"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )

@@ -261,6 +261,11 @@ def application_update_classification(
     return application
 
 
+# What a plan may hold: far more than any real project needs, few enough to stay cheap.
+MAX_COST_LINES = 60
+MAX_FINANCING_LINES = 30
+
+
 @transaction.atomic
 def application_replace_plan(
     *,
@@ -271,6 +276,13 @@ def application_replace_plan(
 ) -> Application:
     """Step "Kosten und Finanzierung": the plan's rows are replaced as a whole. The plan may
     be unbalanced while it is a draft; submission requires it to balance."""
+    if len(costs) > MAX_COST_LINES or len(financing) > MAX_FINANCING_LINES:
+        raise RuleViolated(
+            _(
+                "Ein Finanzplan hat höchstens %(costs)s Ausgaben- und %(financing)s Finanzierungszeilen."
+            )
+            % {"costs": MAX_COST_LINES, "financing": MAX_FINANCING_LINES}
+        )
     application = _lock_for_applicant(application, actor, EDITABLE_STATES)
     cost_categories = set(
         CostCategory.objects.filter(programme_id=application.programme_id).values_list(

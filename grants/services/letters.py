@@ -9,10 +9,14 @@ application (``Letter``) and never regenerated: what was sent stays what is on f
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
+from django.apps import apps
 from django.conf import settings
-from django.template import TemplateSyntaxError, engines
+from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -143,9 +147,16 @@ def letter_context(decision: Decision) -> dict[str, Any]:
     }
 
 
+# Letter templates are edited by staff and are text, not HTML: rendered without escaping into
+# plain text, which the letter's HTML template then escapes as a whole. A template that says
+# <img src="file:///proc/self/environ"> prints those characters in the letter, nothing more.
+_text_engine = Engine(autoescape=False)
+
+
 def _render_text(source: str, context: dict[str, Any]) -> str:
-    # Autoescaping stays on: the result goes into HTML, and applicants' titles are data.
-    return engines["django"].from_string(source).render(context)
+    rendered = _text_engine.from_string(source).render(Context(context, autoescape=False))
+    # Template.render() marks its result safe; it is not, so drop the mark.
+    return str.__str__(rendered)
 
 
 def validate_template(template: LetterTemplate) -> None:
@@ -159,10 +170,40 @@ def validate_template(template: LetterTemplate) -> None:
         ) from exc
 
 
+def _static_roots() -> list[Path]:
+    roots = [Path(settings.STATIC_ROOT), *(Path(d) for d in settings.STATICFILES_DIRS)]
+    roots += [Path(config.path) / "static" for config in apps.get_app_configs()]
+    return [root.resolve() for root in roots]
+
+
+def _static_only_fetcher():
+    """A WeasyPrint URL fetcher for the project's own static files and data: URIs only.
+
+    WeasyPrint's default fetcher reads any file:// path and fetches any http(s):// URL, so
+    whatever reaches a letter's HTML could read the server's files or make it call out.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: dict | None = None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file" and not parts.netloc:
+                path = Path(url2pathname(parts.path)).resolve()
+                if path.is_file() and any(path.is_relative_to(root) for root in _static_roots()):
+                    return super().fetch(url, headers)
+            raise ValueError(f"Only the project's static files may be loaded: {url}")
+
+    return StaticOnlyFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported late: loading Pango takes a moment
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    return HTML(
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=_static_only_fetcher()
+    ).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def render_letter(decision: Decision, language: str) -> tuple[str, bytes]:

@@ -26,6 +26,13 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _outbox_sends_at_once(settings):
+    # Account mails go through the outbox; its worker runs right after commit here, so the
+    # tests see them in mail.outbox as a person would in the inbox.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -21,6 +20,7 @@ from grants.services.applications import (
 from grants.services.decisions import application_waive_appeal
 from grants.services.payouts import payout_mark_exported, payout_mark_paid
 from grants.services.proof import application_submit_proof
+from tests.conftest import StaffClient
 from tests.factories import _backdate_funding_period, advance, build_world, draft
 from tests.screenshots import take
 
@@ -30,7 +30,7 @@ S = ApplicationState
 
 def login_as(page: Page, live_server, user) -> None:
     """Logs ``user`` in by a session cookie (the login form has its own browser test)."""
-    client = Client()
+    client = StaffClient()
     client.force_login(user)
     page.context.clear_cookies()
     page.context.add_cookies(

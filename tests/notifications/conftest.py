@@ -9,6 +9,7 @@ def mail_settings(settings):
     # anymail_status (the provider's message id), as a real ESP backend would.
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:s3cret-for-tests"}
+    settings.MAIL_WEBHOOK_ESP = "postmark"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 4
     settings.NOTIFICATIONS_RETRY_SECONDS = 60

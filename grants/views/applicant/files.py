@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.security import safe_next
 from grants.errors import ActionRefused
 from grants.forms.applicant import AttachmentForm
 from grants.models import Attachment, DocumentType
@@ -85,7 +86,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
         messages.success(
             request, _("„%(name)s“ ist gelöscht.") % {"name": attachment.original_name}
         )
-    return redirect(request.POST.get("next") or reverse("portal:attachments", args=[pk]))
+    return redirect(safe_next(request, reverse("portal:attachments", args=[pk])))
 
 
 @login_required

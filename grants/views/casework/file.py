@@ -31,7 +31,7 @@ from grants.selectors.applications import application_rule_flags
 from grants.services.assessment import (
     internal_note_create,
 )
-from grants.services.base import application_seen
+from grants.services.base import MAX_LINE_AMOUNT, application_seen
 from grants.views.casework.access import application_for_case_worker
 from grants.views.casework.steps import STEPS
 
@@ -207,15 +207,16 @@ def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
     parameters it shows the pending proposal (confirm page); with them, the form's figures."""
     app = application_for_case_worker(request, pk)
     shares: dict[int, Decimal] = {}
+    invalid = False
     try:
         for key, value in request.GET.items():
             if key.startswith("year_") and value.strip():
-                shares[int(key[5:])] = parse_eur(value)
+                shares[_preview_year(key[5:])] = _preview_amount(value)
         if not shares and request.GET.get("amount") and request.GET.get("funding_start"):
             start = dt.date.fromisoformat(request.GET["funding_start"])
-            shares = {start.year: parse_eur(request.GET["amount"])}
+            shares = {start.year: _preview_amount(request.GET["amount"])}
     except (ValueError, InvalidOperation):
-        shares = {}
+        shares, invalid = {}, True
     if not shares and "amount" not in request.GET:
         pending = app.pending_decision
         if pending is not None and pending.outcome == Decision.Outcome.APPROVE:
@@ -223,5 +224,20 @@ def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "grants/casework/_budget.html",
-        {"rows": _budget_rows(app, shares), "checked_at": timezone.localtime()},
+        {"rows": _budget_rows(app, shares), "checked_at": timezone.localtime(), "invalid": invalid},
     )
+
+
+def _preview_amount(value: str) -> Decimal:
+    # The page's notation, as in the form; "NaN" or "Infinity" are no amounts at all.
+    amount = parse_eur(value)
+    if not Decimal(0) <= amount <= MAX_LINE_AMOUNT:
+        raise ValueError(value)
+    return amount
+
+
+def _preview_year(value: str) -> int:
+    year = int(value)
+    if not 2000 <= year <= 2100:
+        raise ValueError(value)
+    return year

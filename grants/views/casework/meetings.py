@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -131,7 +131,7 @@ def meeting_step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     user = request.user
     try:
         if slug == "befangenheit":
-            item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
+            item = _agenda_item(request, meeting)
             form = f.ConflictForm(
                 request.POST, members=meeting.committee.members.all(), prefix=f"c{item.pk}"
             )
@@ -146,7 +146,7 @@ def meeting_step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             )
             messages.success(request, _("Die Befangenheit ist erfasst."))
         elif slug == "abstimmung":
-            item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
+            item = _agenda_item(request, meeting)
             conflicted = set(item.conflicts.values_list("member_id", flat=True))
             form = f.VotesForm(
                 request.POST,
@@ -185,6 +185,18 @@ def meeting_step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     except ActionRefused as refused:
         messages.error(request, " ".join(refused.messages))
     return redirect("casework:meeting", pk=meeting.pk)
+
+
+def _agenda_item(request: HttpRequest, meeting: Meeting) -> AgendaItem:
+    # The item id comes from a hidden field; anything but one of this meeting's items is a
+    # refusal with a message, not a 500 (non-numeric) or a bare 404.
+    raw = request.POST.get("item", "")
+    item = (
+        AgendaItem.objects.filter(pk=int(raw), meeting=meeting).first() if raw.isdigit() else None
+    )
+    if item is None:
+        raise ActionRefused([_("Diesen Tagesordnungspunkt gibt es in der Sitzung nicht.")])
+    return item
 
 
 def _invalid(form) -> ActionRefused:

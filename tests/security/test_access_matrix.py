@@ -1,0 +1,553 @@
+"""The access matrix: every route of the URL configuration, for every persona, GET and POST,
+with the real ids of one applicant's application, payout, letter, claim, meeting, documents.
+
+Each route has an entry in ``AUDIENCE`` (who may use it); a route without one fails the test,
+so a new page cannot ship without saying who may see it. For everyone else the answer must be
+the login (anonymous), 403 or 404, or 405 for a method the route does not take, and the
+request must write nothing to the database but its session. Each request runs in a savepoint
+that is rolled back, so allowed POSTs do not change what the next request sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from applicants import services as applicant_services
+from applicants.models import Membership, StandardDocument, User
+from applicants.tokens import email_verification_token
+from grants.models import (
+    Attachment,
+    Committee,
+    CostLine,
+    Decision,
+    DocumentType,
+    Meeting,
+    Receipt,
+    RepaymentClaim,
+)
+from grants.services import payouts as payout_services
+from grants.services.decisions import decision_letter_create
+from notifications.models import Message
+from reporting import services as reporting_services
+from reporting.models import ReportRun
+from tests.factories import S, World, advance, build_world, draft
+
+ANONYMOUS = "anonymous"
+PERSONAS = [
+    ANONYMOUS,
+    "owner",  # applicant A
+    "colleague",  # colleague of A
+    "outsider",  # applicant B
+    "case_worker",  # of the programme
+    "foreign_case_worker",  # of another programme
+    "second_case_worker",
+    "finance",
+    "admin",
+]
+ALL = frozenset(PERSONAS)
+USERS = ALL - {ANONYMOUS}
+MEMBERS = frozenset({"owner", "colleague"})
+OWNER = frozenset({"owner"})
+CASE_WORKERS = frozenset({"case_worker", "second_case_worker"})
+ANY_CASE_WORKER = CASE_WORKERS | {"foreign_case_worker"}
+FINANCE = frozenset({"finance"})
+ADMIN = frozenset({"admin"})
+# Staff without admin rights see the admin's start page, which lists nothing for them.
+STAFF = ANY_CASE_WORKER | FINANCE | ADMIN
+NOBODY: frozenset[str] = frozenset()
+
+# Who may use each route. Admin routes are covered by the rule in ``audience()``.
+AUDIENCE: dict[str, frozenset[str]] = {
+    "home": ALL,
+    "accessibility": ALL,
+    "login": ALL,
+    "logout": ALL,
+    "set_language": ALL,
+    "second_factor": USERS,
+    "second_factor_enrol": USERS,
+    "second_factor_codes": USERS,
+    "admin_login": STAFF,
+    # Mounted for the configured provider only; the tests configure none.
+    "mail_webhook": NOBODY,
+    "notifications:preferences": USERS,
+    "applicants:register": ALL,
+    "applicants:register_done": ALL,
+    "applicants:verify": ALL,
+    "applicants:resend": ALL,
+    "applicants:password_reset": ALL,
+    "applicants:password_reset_done": ALL,
+    "applicants:password_reset_confirm": ALL,
+    "applicants:password_reset_complete": ALL,
+    "applicants:invitation": ALL,
+    "applicants:account": USERS,
+    "applicants:profile": USERS,
+    "applicants:applicant_create": USERS - STAFF,
+    "applicants:applicant": MEMBERS,
+    "applicants:applicant_edit": OWNER,
+    "applicants:document_add": MEMBERS,
+    "applicants:document": MEMBERS,
+    # A colleague may delete what they uploaded; this document is the owner's.
+    "applicants:document_delete": OWNER,
+    "applicants:invite": OWNER,
+    "applicants:invitation_cancel": OWNER,
+    "applicants:member_remove": MEMBERS,
+    "portal:programmes": ALL,
+    "portal:easy_language": ALL,
+    "portal:dashboard": USERS,
+    # Staff are sent on to create a profile, which refuses them.
+    "portal:start": USERS,
+    **{
+        f"portal:{name}": MEMBERS
+        for name in [
+            "detail",
+            "project",
+            "classification",
+            "plan",
+            "plan_summary",
+            "attachments",
+            "attachment",
+            "attachment_delete",
+            "letter",
+            "check",
+            "receipt",
+            "withdraw",
+            "waive",
+            "payout",
+            "change_request",
+            "proof",
+            "proof_receipt_add",
+            "proof_receipt_delete",
+            "proof_attachment_add",
+        ]
+    },
+    "casework:start": ANY_CASE_WORKER,
+    "casework:queue": ANY_CASE_WORKER,
+    "casework:meetings": ANY_CASE_WORKER,
+    "casework:templates": ANY_CASE_WORKER,
+    **{
+        f"casework:{name}": CASE_WORKERS
+        for name in [
+            "file",
+            "note",
+            "budget",
+            "letter",
+            "step",
+            "payout",
+            "repayment",
+            "interest",
+            "meeting",
+            "meeting_pdf",
+            "meeting_step",
+            "template",
+        ]
+    },
+    **{
+        f"reporting:{name}": FINANCE
+        for name in [
+            "overview",
+            "payouts",
+            "payouts_export",
+            "payout_paid",
+            "batches",
+            "batch",
+            "batch_download",
+            "batch_reexport",
+            "batch_paid",
+            "reports",
+            "report_download",
+            "run",
+            "run_download",
+        ]
+    },
+}
+# Admin pages a staff member without admin rights reaches: an empty start page, their own
+# password, the admin's translations, and the login that sends them on.
+ADMIN_FOR_STAFF = {
+    "admin:index",
+    "admin:login",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:jsi18n",
+}
+# Outcomes that also count as allowed on these routes: a confirmed address goes on to the
+# login, accepting an invitation needs one; a meeting step posted without an agenda item
+# has nothing to act on (404).
+ALSO_ALLOWED = {
+    "applicants:verify": {"login"},
+    "applicants:invitation": {"login"},
+    "casework:meeting_step": {"denied"},
+}
+
+
+def audience(name: str) -> frozenset[str]:
+    if name == "admin:logout":
+        return ALL
+    if name == "admin:catch_all":
+        return NOBODY  # /admin/<anything unknown>/ is a 404 for everyone
+    if name in AUDIENCE:
+        return AUDIENCE[name]
+    if name.startswith("admin:"):
+        return STAFF if name in ADMIN_FOR_STAFF else ADMIN
+    raise KeyError(name)
+
+
+# --- the routes -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    params: tuple[str, ...]
+
+
+def _walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            pattern = prefix + str(entry.pattern)
+            params = tuple(
+                m[0] or m[1] for m in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", pattern)
+            )
+            # The admin's unnamed catch-all is the only route without a name.
+            name = entry.name or "catch_all"
+            yield Route(f"{namespace}{name}", pattern, params)
+
+
+def all_routes() -> list[Route]:
+    return list(dict.fromkeys(_walk(get_resolver().url_patterns)))
+
+
+def test_every_route_has_an_entry():
+    missing = [route.name for route in all_routes() if _has_no_entry(route.name)]
+    assert not missing, f"Routes without an entry in AUDIENCE: {missing}"
+
+
+def _has_no_entry(name: str) -> bool:
+    try:
+        audience(name)
+    except KeyError:
+        return True
+    return False
+
+
+# --- the world the requests see -------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    world: World
+    admin: User
+    ids: dict[str, Any]
+
+
+def _scenario() -> Scenario:
+    world = build_world()
+    admin_user = User.objects.create_superuser("root@example.org", "x")
+    app = advance(draft(world), world, S.RUNNING)
+    payout = payout_services.payout_plan(
+        application=app,
+        actor=world.case_worker,
+        amount=Decimal("100.00"),
+        due_date=timezone.localdate(),
+    )
+    payout_services.payout_certify(payout=payout, actor=world.case_worker)
+    payout_services.payout_order(payout=payout, actor=world.second_case_worker)
+    batch = reporting_services.payout_orders_export(actor=world.finance)
+    run = ReportRun.objects.create(
+        report="budget",
+        file_format="xlsx",
+        requested_by=world.finance,
+        state=ReportRun.State.DONE,
+        file=ContentFile(b"PK", name="budget.xlsx"),
+    )
+    document_type = DocumentType.objects.create(
+        programme=world.programme, code="beschreibung", name="Projektbeschreibung"
+    )
+    attachment = Attachment.objects.create(
+        application=app,
+        document_type=document_type,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="a.pdf"),
+        original_name="a.pdf",
+        content_type="application/pdf",
+        size=15,
+        uploaded_by=world.owner,
+    )
+    receipt = Receipt.objects.create(
+        application=app,
+        cost_line=CostLine.objects.filter(application=app).first(),
+        number=1,
+        date=timezone.localdate(),
+        payee="Druckerei",
+        description="Flyer",
+        amount=Decimal("10.00"),
+    )
+    document = StandardDocument.objects.create(
+        applicant=world.applicant,
+        kind=StandardDocument.Kind.choices[0][0],
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="s.pdf"),
+        original_name="s.pdf",
+        content_type="application/pdf",
+        size=15,
+        uploaded_by=world.owner,
+    )
+    invitation = applicant_services.invitation_create(
+        applicant=world.applicant,
+        actor=world.owner,
+        email="neu@example.org",
+        base_url="http://testserver/",
+    )
+    token = re.search(r"/einladung/([^/]+)/", Message.objects.latest("pk").body_text).group(1)
+    committee = Committee.objects.create(programme=world.programme, name="Ausschuss")
+    meeting = Meeting.objects.create(
+        committee=committee,
+        date=timezone.localdate() + dt.timedelta(days=7),
+        created_by=world.case_worker,
+    )
+    # A claim as the proof check would leave it; the path there is tested elsewhere.
+    claim = RepaymentClaim.objects.create(
+        application=app,
+        principal=Decimal("50.00"),
+        reason="Minderausgaben",
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        created_by=world.case_worker,
+    )
+    # The letter is made after the decision's commit, which a test transaction never reaches.
+    letter = decision_letter_create(decision=Decision.objects.get(application=app))
+    inactive = User.objects.create_user(email="neu2@example.org", password="x", is_active=False)
+    ids = {
+        "application": app.pk,
+        "applicant": world.applicant.pk,
+        "payout_id": payout.pk,
+        "batch_id": batch.pk,
+        "run_id": run.pk,
+        "attachment_pk": attachment.pk,
+        "receipt_pk": receipt.pk,
+        "doc_pk": document.pk,
+        "invitation_pk": invitation.pk,
+        "membership_pk": Membership.objects.get(user=world.colleague).pk,
+        "token": token,
+        "meeting": meeting.pk,
+        "claim_id": claim.pk,
+        "letter_id": letter.pk,
+        "call_pk": world.call.pk,
+        "programme_id": world.programme.pk,
+        "verify": (
+            urlsafe_base64_encode(force_bytes(inactive.pk)),
+            email_verification_token.make_token(inactive),
+        ),
+        "reset": (
+            urlsafe_base64_encode(force_bytes(world.owner.pk)),
+            default_token_generator.make_token(world.owner),
+        ),
+    }
+    return Scenario(world=world, admin=admin_user, ids=ids)
+
+
+def _admin_object_id(name: str) -> str:
+    """The first object of the admin route's model, so change/delete pages show a real row."""
+    for model, _model_admin in admin.site._registry.items():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            first = model._default_manager.order_by("pk").first()
+            return str(first.pk) if first else "0"
+    return "0"
+
+
+def _slugs(name: str) -> list[str]:
+    from grants.views.casework.payouts import PAYOUT_STEPS
+    from grants.views.casework.steps import STEPS
+
+    if name == "casework:step":
+        return sorted(STEPS)
+    if name == "casework:payout":
+        return sorted(PAYOUT_STEPS)
+    if name == "casework:meeting_step":
+        return ["befangenheit", "abstimmung", "niederschrift", "vorschlagen", "bestaetigen"]
+    return ["x"]
+
+
+def urls_for(route: Route, scenario: Scenario) -> list[str]:
+    ids = scenario.ids
+    name = route.name
+    if name == "admin:catch_all":
+        return ["/admin/gibt-es-nicht/"]
+    if name.startswith("admin:"):
+        kwargs: dict[str, Any] = {}
+        for param in route.params:
+            kwargs[param] = {
+                "object_id": _admin_object_id(name),
+                "app_label": "grants",
+                "content_type_id": "1",
+                "id": _admin_object_id(name),
+            }.get(param, "0")
+        if name == "admin:view_on_site":
+            kwargs = {"content_type_id": 1, "object_id": "1"}
+        return [reverse(name, kwargs=kwargs)]
+    values: dict[str, Any] = {
+        "payout_id": ids["payout_id"],
+        "batch_id": ids["batch_id"],
+        "run_id": ids["run_id"],
+        "attachment_pk": ids["attachment_pk"],
+        "receipt_pk": ids["receipt_pk"],
+        "doc_pk": ids["doc_pk"],
+        "invitation_pk": ids["invitation_pk"],
+        "membership_pk": ids["membership_pk"],
+        "token": ids["token"],
+        "claim_id": ids["claim_id"],
+        "letter_id": ids["letter_id"],
+        "letter_pk": ids["letter_id"],
+        "call_pk": ids["call_pk"],
+        "programme_id": ids["programme_id"],
+        "language": "de",
+        "esp": "postmark",
+        "name": "budget",
+    }
+    if name.startswith("applicants:"):
+        values["pk"] = ids["applicant"]
+    elif name.startswith("casework:meeting"):
+        values["pk"] = ids["meeting"]
+        values["kind"] = "tagesordnung"
+    else:
+        values["pk"] = ids["application"]
+    if name == "casework:template":
+        values["kind"] = "approval"
+    if name == "mail_webhook":
+        values["kind"] = "tracking"
+    if name == "applicants:verify":
+        values["uidb64"], values["token"] = ids["verify"]
+    if name == "applicants:password_reset_confirm":
+        values["uidb64"], values["token"] = ids["reset"]
+    urls = []
+    for slug in _slugs(name) if "slug" in route.params else [None]:
+        kwargs = {param: values[param] for param in route.params if param != "slug"}
+        if slug is not None:
+            kwargs["slug"] = slug
+        urls.append(reverse(name, kwargs=kwargs))
+    return urls
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+LOGIN_PATHS = ("/anmelden/", "/admin/login/")
+
+
+def outcome(response: Any) -> str:
+    status = response.status_code
+    if status == 405:
+        return "method"
+    if status in (403, 404):
+        return "denied"
+    if status in (301, 302) and response["Location"].split("?")[0] in LOGIN_PATHS:
+        return "login"
+    if status == 302 and response["Location"] == "/admin/":
+        return "admin start"
+    if status in (200, 204, 301, 302, 303, 400, 422, 429):
+        return "allowed"
+    return f"error {status}"
+
+
+def expected(name: str, persona: str) -> set[str]:
+    if persona == "admin" and name.startswith("admin:"):
+        # Which model the admin may add to or delete from is the ModelAdmin's decision (the
+        # audit trail is read-only, for one); here it counts that the admin is let in.
+        return {"allowed", "admin start", "denied", "method"}
+    if persona in audience(name):
+        return {"allowed", "admin start", "method", *ALSO_ALLOWED.get(name, ())}
+    if name.startswith("admin:"):
+        # The admin sends whom it does not let in to its login (which answers a logged-in
+        # person 403, applicants.views.admin_login), or, for a page about a row that does
+        # not exist, to its start page.
+        return {"denied", "login", "admin start", "method"}
+    if persona == ANONYMOUS and name != "mail_webhook":
+        return {"login", "method"}
+    return {"denied", "method"}
+
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b(?!.*\"?(django_session|axes_)\w*)", re.I | re.S)
+
+
+def _writes(queries: list[dict[str, str]]) -> list[str]:
+    return [
+        q["sql"][:120]
+        for q in queries
+        if WRITE.match(q["sql"]) and "django_session" not in q["sql"]
+    ]
+
+
+def _login(client: Any, scenario: Scenario, persona: str) -> str:
+    if persona == ANONYMOUS:
+        return ""
+    user = scenario.admin if persona == "admin" else getattr(scenario.world, persona)
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _restore_session(client: Any, session_key: str) -> None:
+    # A login, logout or key rotation inside a rolled-back request changed only the cookie:
+    # the session row of the persona is still there.
+    if session_key:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    else:
+        client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+
+
+def _request(client: Any, method: str, url: str) -> tuple[Any, list[str]]:
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        response = getattr(client, method)(url)
+        transaction.set_rollback(True)
+    return response, _writes(queries.captured_queries)
+
+
+@pytest.fixture
+def scenario(db, settings, tmp_path) -> Scenario:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": None},
+        },
+    }
+    return _scenario()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access_matrix(client, scenario, persona):
+    client.raise_request_exception = False
+    problems: list[str] = []
+    session_key = _login(client, scenario, persona)
+    for route in all_routes():
+        for url in urls_for(route, scenario):
+            for method in ("get", "post"):
+                _restore_session(client, session_key)
+                response, writes = _request(client, method, url)
+                got = outcome(response)
+                wanted = expected(route.name, persona)
+                if got not in wanted:
+                    problems.append(
+                        f"{method.upper()} {url} [{route.name}]: {got}, wanted {sorted(wanted)}"
+                    )
+                elif persona not in audience(route.name) and writes:
+                    problems.append(
+                        f"{method.upper()} {url} [{route.name}]: {got} but wrote {writes}"
+                    )
+    assert not problems, f"{persona}:\n" + "\n".join(problems)
