@@ -77,6 +77,8 @@ NOBODY: frozenset[str] = frozenset()
 AUDIENCE: dict[str, frozenset[str]] = {
     "home": ALL,
     "accessibility": ALL,
+    "privacy_notice": ALL,
+    "imprint": ALL,
     "login": ALL,
     "logout": ALL,
     "set_language": ALL,
@@ -97,6 +99,9 @@ AUDIENCE: dict[str, frozenset[str]] = {
     "applicants:password_reset_complete": ALL,
     "applicants:invitation": ALL,
     "applicants:account": USERS,
+    # Everyone with an account may take their data with them or ask to delete the account.
+    "applicants:account_export": USERS,
+    "applicants:account_delete": USERS,
     "applicants:profile": USERS,
     "applicants:applicant_create": USERS - STAFF,
     "applicants:applicant": MEMBERS,
