@@ -89,8 +89,10 @@ class SecondFactorMiddleware:
     def _session_expired(request: HttpRequest) -> HttpResponse | None:
         now = time.time()
         session = request.session
-        started = session.setdefault(_STARTED, now)
-        seen = session.get(_SEEN, now)
+        if _STARTED not in session or _SEEN not in session:
+            # A session from before these clocks existed starts them now.
+            _start_clocks(session, now)
+        started, seen = session[_STARTED], session[_SEEN]
         if (
             now - seen > settings.STAFF_SESSION_IDLE_SECONDS
             or now - started > settings.STAFF_SESSION_MAX_SECONDS
@@ -98,10 +100,21 @@ class SecondFactorMiddleware:
             logout(request)
             messages.info(request, _("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an."))
             return redirect(_with_next("login", request.get_full_path()))
-        if now - seen >= _SEEN_RESOLUTION or _SEEN not in session:
+        if now - seen >= _SEEN_RESOLUTION:
             session[_SEEN] = now
             session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return None
+
+
+def _start_clocks(session, now: float) -> None:
+    session[_STARTED] = session[_SEEN] = now
+
+
+def start_staff_session(sender: type, request: HttpRequest, user: User, **kwargs) -> None:
+    """Starts the idle and maximum clocks with the login (user_logged_in), so that requests
+    write the session only when the idle clock moves on."""
+    if request is not None and hasattr(request, "session") and needs_second_factor(user):
+        _start_clocks(request.session, time.time())
 
 
 class TokenForm(forms.Form):

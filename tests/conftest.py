@@ -74,7 +74,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     # Headless Chromium asks for English; our users, and so our screenshots, are German.
     # axe-core is injected as an inline script, which our Content-Security-Policy refuses:
-    # the checks bypass it (tests/security/test_headers.py checks pages keep to it).
+    # the checks bypass it (tests/security/test_headers_and_error_pages.py checks that pages
+    # carry no inline script).
     return {**browser_context_args, "locale": "de-DE", "bypass_csp": True}
 
 
