@@ -237,6 +237,14 @@ def client() -> StaffClient:
 
 
 @pytest.fixture
+def admin_client(db: None, admin_user: Any) -> StaffClient:
+    """pytest-django's ``admin_client``: a superuser logged in with both factors."""
+    staff_client = StaffClient()
+    staff_client.force_login(admin_user)
+    return staff_client
+
+
+@pytest.fixture
 def password_only_client() -> Any:
     """A client whose staff logins stop after the password, as a real person's would."""
     from django.test import Client
