@@ -44,7 +44,8 @@ FORBIDDEN = [
     "ALTER TABLE grants_budget DROP CONSTRAINT IF EXISTS budget_never_overcommitted",
     "CREATE TABLE intruder (id int)",
     "SET session_replication_role = replica",
-    "UPDATE grants_statuschange SET reason = 'x'",
+    "UPDATE grants_statuschange SET target_state = 'x'",
+    "UPDATE grants_domainevent SET name = 'x'",
     "DELETE FROM grants_budgetentry",
     "DELETE FROM django_migrations",
 ]

@@ -17,6 +17,7 @@ from django.db import connection
 
 APPEND_ONLY_TABLES = ["grants_statuschange", "grants_domainevent", "grants_budgetentry"]
 OWNER_ONLY_TABLES = ["django_migrations"]
+REDACTABLE = [("grants_statuschange", "reason, data"), ("grants_domainevent", "payload")]
 
 
 def grant_statements(role: str) -> list[str]:
@@ -30,6 +31,10 @@ def grant_statements(role: str) -> list[str]:
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
         *(f"REVOKE UPDATE, DELETE ON {table} FROM {quoted}" for table in APPEND_ONLY_TABLES),
         *(f"REVOKE INSERT, UPDATE, DELETE ON {table} FROM {quoted}" for table in OWNER_ONLY_TABLES),
+        # The retention job replaces the free text of audit records past their period; the
+        # append-only trigger lets exactly that through, and only while the job has set its
+        # flag in the transaction (privacy migration 0002). No other column may change.
+        *(f"GRANT UPDATE ({columns}) ON {table} TO {quoted}" for table, columns in REDACTABLE),
         "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {quoted}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {quoted}",
