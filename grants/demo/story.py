@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from applicants.models import Applicant, User
+from grants.demo import payout_steps
 from grants.demo.content import Line, choose, description_pdf, plan
 from grants.demo.programmes import PROGRAMMES
 from grants.models import (
@@ -412,7 +413,7 @@ class Story:
 
         def create(story: Story, cast: Cast) -> None:
             app = story.app()
-            value = Decimal(amount) if amount else _remaining(app)
+            value = Decimal(amount) if amount else payout_steps.remaining(app)
             if planned:
                 payout = payouts.payout_plan(
                     application=app,
@@ -429,10 +430,10 @@ class Story:
 
         self._add(on, "Auszahlung angelegt", create)
         chain = [
-            (1, Payout.State.CERTIFIED, _certify),
-            (2, Payout.State.ORDERED, _order),
-            (3, Payout.State.EXPORTED, _export),
-            (5, Payout.State.PAID, _mark_paid),
+            (1, Payout.State.CERTIFIED, payout_steps.certify),
+            (2, Payout.State.ORDERED, payout_steps.order),
+            (3, Payout.State.EXPORTED, payout_steps.export),
+            (5, Payout.State.PAID, payout_steps.mark_paid),
         ]
         states = [state for _days, state, _step in chain]
         for days, state, step in chain[: states.index(until) + 1 if until in states else 0]:
@@ -557,37 +558,6 @@ def _meeting(app: Application, day: dt.date, actor: User, cast: Cast) -> Meeting
         date=day,
         location=cast.meeting_places.get(app.programme.code, ""),
     )
-
-
-def _certify(story: Story, cast: Cast, number: int) -> None:
-    payouts.payout_certify(payout=story.payout_obj(number), actor=story.case_worker(cast))
-
-
-def _order(story: Story, cast: Cast, number: int) -> None:
-    payouts.payout_order(
-        payout=story.payout_obj(number), actor=story.case_worker(cast, second=True)
-    )
-
-
-def _export(story: Story, cast: Cast, number: int) -> None:
-    # One payout at a time: the finance screen's export takes every ordered payout of the
-    # programme, and other stories leave some ordered on purpose.
-    payouts.payout_mark_exported(
-        payout=story.payout_obj(number),
-        actor=cast.finance,
-        batch_reference=f"AO-{timezone.localdate():%Y%m%d}",
-    )
-
-
-def _mark_paid(story: Story, cast: Cast, number: int) -> None:
-    payouts.payout_mark_paid(
-        payout=story.payout_obj(number), actor=cast.finance, paid_on=timezone.localdate()
-    )
-
-
-def _remaining(app: Application) -> Decimal:
-    ceiling = app.justified_amount if app.justified_amount is not None else app.approved_amount
-    return ceiling - app.paid_or_pending_amount
 
 
 def _submit_proof(story: Story, cast: Cast, report: str) -> None:

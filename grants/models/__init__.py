@@ -15,6 +15,7 @@
 Everything is importable from ``grants.models`` (migrations import ``attachment_path`` and
 ``letter_path`` from here)."""
 
+from grants.models.application_plans import CostLine, FinancingLine
 from grants.models.application_rules import (
     APPLICANT,
     APPLICANT_LABELS,
@@ -59,9 +60,7 @@ from grants.models.application_rules import (
 from grants.models.applications import (
     Application,
     Attachment,
-    CostLine,
     FileNumberSequence,
-    FinancingLine,
     attachment_path,
 )
 from grants.models.assessment import (

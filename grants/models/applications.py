@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils import timezone
@@ -50,15 +49,13 @@ from grants.models.application_rules import (
     vote_requirement_met,
     within_cap,
 )
-from grants.models.base import CENT, MONEY, ZERO, add_months, money
+from grants.models.base import MONEY, ZERO, add_months, money
 from grants.models.programmes import (
     OWN_SHARE_KINDS,
     Area,
     Call,
-    CostCategory,
     DocumentType,
     FieldOfAction,
-    FinancingCategory,
     FinancingKind,
     FinancingType,
     FundingArea,
@@ -537,60 +534,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def close(self) -> None:
         """Abschluss of the file."""
-
-
-class CostLine(models.Model):
-    """A row of the cost plan (Ausgabenplan), with the actual amount from the proof of use."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="cost_lines"
-    )
-    category = models.ForeignKey(CostCategory, on_delete=models.PROTECT)
-    description = models.CharField(_("Beschreibung"), max_length=200)
-    amount = models.DecimalField(_("geplant"), **MONEY, validators=[MinValueValidator(CENT)])
-    actual_amount = models.DecimalField(
-        _("tatsächlich"), **MONEY, null=True, blank=True, validators=[MinValueValidator(ZERO)]
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("Ausgabenposition")
-        verbose_name_plural = _("Ausgabenplan")
-        ordering = ["position", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="cost_line_amount_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.description}: {self.amount}"
-
-
-class FinancingLine(models.Model):
-    """A row of the financing plan (Finanzierungsplan)."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="financing_lines"
-    )
-    category = models.ForeignKey(FinancingCategory, on_delete=models.PROTECT)
-    description = models.CharField(_("Beschreibung"), max_length=200, blank=True)
-    amount = models.DecimalField(_("Betrag"), **MONEY, validators=[MinValueValidator(CENT)])
-    actual_amount = models.DecimalField(
-        _("tatsächlich"), **MONEY, null=True, blank=True, validators=[MinValueValidator(ZERO)]
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("Finanzierungsposition")
-        verbose_name_plural = _("Finanzierungsplan")
-        ordering = ["position", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0), name="financing_line_amount_positive"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.category}: {self.amount}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

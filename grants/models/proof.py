@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from grants.models.application_plans import CostLine
 from grants.models.application_rules import CASE_WORKER
-from grants.models.applications import Application, CostLine
+from grants.models.applications import Application
 from grants.models.base import CENT, MONEY, ZERO, AppendOnly
 
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from grants.demo.stories import funded, procedure, y2023, y2024
+from grants.demo.stories import decided, funded, procedure, y2023, y2024
 from grants.demo.story import Story
 
 
 def all_stories(today: dt.date) -> list[Story]:
-    return [*y2023.stories(), *y2024.stories(), *procedure.stories(today), *funded.stories(today)]
+    return [
+        *y2023.stories(),
+        *y2024.stories(),
+        *procedure.stories(today),
+        *decided.stories(today),
+        *funded.stories(today),
+    ]
