@@ -77,7 +77,13 @@ class Payout(ConcurrentTransitionMixin, models.Model):
         State.EXPORTED,
     )
     # Not yet with the cash office: a change of bank details still reaches these.
-    BEFORE_EXPORT_STATES = (State.PLANNED, State.REQUESTED, State.RETURNED, State.CERTIFIED, State.ORDERED)
+    BEFORE_EXPORT_STATES = (
+        State.PLANNED,
+        State.REQUESTED,
+        State.RETURNED,
+        State.CERTIFIED,
+        State.ORDERED,
+    )
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payouts")
     state = FSMField(

@@ -31,7 +31,6 @@ from grants.services.base import _lock, _require, _require_reason, _unchanged
 from notifications.models import Kind
 from notifications.services import base_context, message_create, recipient_for_user
 
-
 S = ApplicationState
 # The proof of use is with the funder: in check, sent back for changes, or checked.
 PROOF_UNDER_CHECK_STATES = (S.PROOF_SUBMITTED, S.PROOF_CHANGES_REQUESTED)

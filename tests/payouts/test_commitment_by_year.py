@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.errors import RuleViolated
-from grants.models import Application, ApplicationState, Payout
+from grants.models import Application, ApplicationState
 from grants.selectors.payouts import commitment_by_year, open_payout_hints, payouts_by_year
 from grants.services.decisions import decision_confirm, decision_propose
 from grants.services.payouts import payout_plan, payout_request

@@ -94,7 +94,7 @@ def test_a_payout_without_an_account_cannot_be_certified(world, granted):
         payout_certify(payout=payout, actor=world.case_worker)
 
 
-def test_a_bank_change_after_certification_sends_the_payout_back_and_the_export_pays_the_certified_account_or_nothing(  # noqa: E501
+def test_a_bank_change_after_certification_sends_the_payout_back_and_the_export_pays_the_certified_account_or_nothing(
     world, granted
 ):
     payout = _certified(world, granted)

@@ -70,7 +70,10 @@ def test_a_bank_change_racing_the_export_pays_the_certified_account_or_nothing()
         world = build_world()
         app = advance(draft(world), world, S.FINAL)
         payout = payout_plan(
-            application=app, actor=world.case_worker, amount=D("1000"), due_date=timezone.localdate()
+            application=app,
+            actor=world.case_worker,
+            amount=D("1000"),
+            due_date=timezone.localdate(),
         )
         payout_certify(payout=payout, actor=world.case_worker)
         payout_order(payout=payout, actor=world.second_case_worker)
