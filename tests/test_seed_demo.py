@@ -46,9 +46,9 @@ from grants.models import (
     StaffRole,
     StatusChange,
 )
+from grants.selectors.payouts import commitment_by_year, payouts_by_year
 from grants.selectors.proof import repayment_interest
 from grants.services import committees
-from grants.selectors.payouts import commitment_by_year, payouts_by_year
 from reporting.selectors import budget_lines
 
 # Demo attachments are real files; keep them out of the private media directory.

@@ -110,4 +110,3 @@ def reduce_commitment(
             if released == excess:
                 return released
     return released
-

@@ -21,7 +21,7 @@ from tests.factories import advance, draft, pay
 S = ApplicationState
 
 
-def _granted_over_two_years(world, first: str = "3000", second: str = "5000") -> Application:
+def granted_over_two_years(world, first: str = "3000", second: str = "5000") -> Application:
     """8,000 € approved from today to next summer: ``first`` on this year's budget, ``second``
     on next year's, final at once."""
     app = advance(draft(world), world, S.IN_REVIEW)
@@ -44,7 +44,7 @@ def _plan(app, world, amount, due):
 
 
 def test_a_payout_is_booked_on_the_share_of_its_fiscal_year(world):
-    app = _granted_over_two_years(world)
+    app = granted_over_two_years(world)
     today = timezone.localdate()
     next_year = dt.date(today.year + 1, 1, 15)
 
@@ -66,7 +66,7 @@ def test_a_payout_is_booked_on_the_share_of_its_fiscal_year(world):
 
 
 def test_no_year_is_paid_more_than_its_share_even_if_the_grant_has_room(world):
-    app = _granted_over_two_years(world)
+    app = granted_over_two_years(world)
     today = timezone.localdate()
     _plan(app, world, "2000.00", today)
 
@@ -76,7 +76,7 @@ def test_no_year_is_paid_more_than_its_share_even_if_the_grant_has_room(world):
 
 
 def test_money_of_a_later_year_is_not_paid_early(world):
-    app = _granted_over_two_years(world, first="0.01", second="7999.99")
+    app = granted_over_two_years(world, first="0.01", second="7999.99")
     today = timezone.localdate()
     _plan(app, world, "0.01", today)
 
@@ -112,7 +112,7 @@ def test_the_final_payment_after_the_last_year_is_carried_over_to_it(world):
 
 
 def test_a_call_for_funds_through_the_form_is_refused_beyond_the_years_share(client, world):
-    app = _granted_over_two_years(world, first="1000", second="7000")
+    app = granted_over_two_years(world, first="1000", second="7000")
     client.force_login(world.owner)
     today = timezone.localdate()
     needed = today + dt.timedelta(days=10)

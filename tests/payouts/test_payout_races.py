@@ -3,7 +3,6 @@ same moment, and a bank change racing the export never lets an unchecked account
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -13,12 +12,12 @@ from django.utils import timezone
 from applicants.services import applicant_update
 from grants.errors import ActionRefused
 from grants.models import ApplicationState, Payout
-from grants.services.decisions import decision_confirm, decision_propose
 from grants.services.payouts import payout_certify, payout_order, payout_plan, payout_request
 from reporting.models import ExportBatchItem
 from reporting.services import payout_orders_export
 from tests.budgets.test_concurrency import race
 from tests.factories import advance, build_world, draft
+from tests.payouts.test_commitment_by_year import granted_over_two_years
 
 S = ApplicationState
 RACERS = 10
@@ -33,19 +32,8 @@ needs_row_locks = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True)
 def test_racing_calls_for_funds_never_pay_a_year_more_than_its_share():
     world = build_world()
-    app = advance(draft(world), world, S.IN_REVIEW)
+    app = granted_over_two_years(world, first="3000", second="5000")
     today = timezone.localdate()
-    decision_propose(
-        application=app,
-        actor=world.case_worker,
-        amount=D("8000"),
-        funding_start=today + dt.timedelta(days=1),
-        funding_end=dt.date(today.year + 1, 6, 30),
-        purpose="Sprachcafé",
-        year_amounts={today.year: D("3000"), today.year + 1: D("5000")},
-    )
-    decision_confirm(application=app, actor=world.second_case_worker)
-    app = advance(app, world, S.FINAL)
 
     results = race(
         [
