@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from applicants.services import applicant_update
 from grants.models import ZERO, Application
 from grants.selectors.payouts import payout_year_room
 from grants.services import payouts
@@ -41,6 +42,13 @@ def export(story: Story, cast: Cast, number: int) -> None:
 def mark_paid(story: Story, cast: Cast, number: int) -> None:
     payouts.payout_mark_paid(
         payout=story.payout_obj(number), actor=cast.finance, paid_on=timezone.localdate()
+    )
+
+
+def change_bank_details(story: Story, cast: Cast, iban: str, bic: str) -> None:
+    """The owner enters a new account in the profile: open payouts go back to certification."""
+    applicant_update(
+        applicant=story.app().applicant, actor=story.owner(cast), data={"iban": iban, "bic": bic}
     )
 
 

@@ -449,7 +449,15 @@ class Story:
             )
         return self
 
+    def change_bank_details(self, on: dt.date, iban: str, bic: str) -> Story:
+        return self._add(
+            on,
+            "Bankverbindung geändert",
+            lambda s, c: payout_steps.change_bank_details(s, c, iban, bic),
+        )
+
     def cancel_payout(self, on: dt.date, number: int, reason: str) -> Story:
+        self.payment_plan[number] = (self.payment_plan[number][0], None)
         return self._add(
             on,
             "Auszahlung storniert",
