@@ -187,5 +187,15 @@ class Payout(ConcurrentTransitionMixin, models.Model):
         self.certified_by = self.ordered_by = None
         self.certified_at = self.ordered_at = None
 
+    @transition(
+        field=state,
+        source=[State.PLANNED, State.REQUESTED, State.RETURNED],
+        target=None,
+        permission=BANK_DETAILS_CHANGED,
+    )
+    def take_new_bank_details(self, *, payee_name: str, payee_iban: str, payee_bic: str) -> None:
+        """Not yet certified: the payout takes the organisation's new account (state kept)."""
+        self.take_payee(payee_name=payee_name, payee_iban=payee_iban, payee_bic=payee_bic)
+
     def take_payee(self, *, payee_name: str, payee_iban: str, payee_bic: str) -> None:
         self.payee_name, self.payee_iban, self.payee_bic = payee_name[:200], payee_iban, payee_bic

@@ -344,28 +344,15 @@ def payouts_follow_bank_details(
         .order_by("id")
     )
     for payout in payouts:
-        if payout.state in (Payout.State.CERTIFIED, Payout.State.ORDERED):
-            fire(
-                payout,
-                "return_for_certification",
-                actor=actor,
-                reason=reason,
-                data=data,
-                announce=False,
-                **_as_payee(after),
-            )
-            continue
-        payout.take_payee(**_as_payee(after))
-        payout.save(update_fields=["payee_name", "payee_iban", "payee_bic"])
-        record(
+        certified = payout.state in (Payout.State.CERTIFIED, Payout.State.ORDERED)
+        fire(
             payout,
-            transition="take_new_bank_details",
-            source=payout.state,
-            target=payout.state,
+            "return_for_certification" if certified else "take_new_bank_details",
             actor=actor,
             reason=reason,
             data=data,
             announce=False,
+            **_as_payee(after),
         )
     owners = User.objects.filter(
         memberships__applicant=applicant,
