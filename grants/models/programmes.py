@@ -183,7 +183,7 @@ class ProgrammeItem(models.Model):
         return self.name
 
 
-def _unique_code(name: str) -> list[models.UniqueConstraint]:
+def _unique_code(name: str) -> list[models.BaseConstraint]:
     return [models.UniqueConstraint(fields=["programme", "code"], name=f"{name}_code_unique")]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from applicants import selectors as applicant_selectors
 from applicants.models import ApplicantKind
+from core.types import AuthenticatedHttpRequest
 from grants.models import Call, Programme
 from grants.selectors.applications import applications_for_applicant_user
 from grants.views.applicant.common import next_step
@@ -60,7 +61,7 @@ def easy_language(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = list(
         applications_for_applicant_user(request.user)
         .select_related("programme", "call", "applicant")
