@@ -83,6 +83,9 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
                     "name",
                     "legal_basis",
                     "description",
+                    "name_en",
+                    "description_en",
+                    "internal_notes",
                     "responsible_unit",
                     "is_active",
                 ]
@@ -106,6 +109,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
             {
                 "fields": [
                     "max_amount_per_application",
+                    "min_amount_per_application",
                     "min_own_share_percent",
                     "administrative_decision_limit",
                     "max_project_months",
