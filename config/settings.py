@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # Who changed bank details, budgets, programme rules, calls, staff roles and letter
+    # templates, what and when (docs/architecture.md).
+    "simple_history",
 ]
 
 MIDDLEWARE = [
