@@ -26,7 +26,7 @@ def base_rates_checked(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0006_change_requests'),
+        ('grants', '0007_programme_public_texts_and_eligibility'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
