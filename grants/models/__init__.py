@@ -141,7 +141,9 @@ from grants.models.proof import (
     ProofCheck,
     ProofCheckLine,
     Receipt,
+    Repayment,
     RepaymentClaim,
+    UnplannedIncome,
 )
 
 __all__ = [
@@ -216,11 +218,13 @@ __all__ = [
     "ProofCheck",
     "ProofCheckLine",
     "Receipt",
+    "Repayment",
     "RepaymentClaim",
     "S",
     "StaffRole",
     "StatusChange",
     "TargetGroup",
+    "UnplannedIncome",
     "add_months",
     "appeal_period_over",
     "applicant_eligible",
