@@ -57,6 +57,7 @@ from grants.models.application_rules import (
     vote_requirement_met,
     within_cap,
 )
+from grants.models.application_submissions import Submission, submission_path
 from grants.models.applications import (
     Application,
     Attachment,
@@ -220,6 +221,7 @@ __all__ = [
     "S",
     "StaffRole",
     "StatusChange",
+    "Submission",
     "TargetGroup",
     "add_months",
     "appeal_period_over",
@@ -248,6 +250,7 @@ __all__ = [
     "required_documents_attached",
     "something_to_repay",
     "staff_roles",
+    "submission_path",
     "vote_requirement_met",
     "within_cap",
 ]

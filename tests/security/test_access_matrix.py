@@ -133,6 +133,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "letter",
             "check",
             "receipt",
+            "answers",
+            "submission_pdf",
             "withdraw",
             "waive",
             "payout",
@@ -151,6 +153,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
         f"casework:{name}": CASE_WORKERS
         for name in [
             "file",
+            "answers",
+            "submission_pdf",
             "note",
             "budget",
             "letter",
@@ -424,6 +428,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "letter_pk": ids["letter_id"],
         "call_pk": ids["call_pk"],
         "programme_id": ids["programme_id"],
+        "number": 1,
         "language": "de",
         "esp": "postmark",
         "name": "budget",
