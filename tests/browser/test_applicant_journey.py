@@ -36,9 +36,7 @@ S = ApplicationState
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, live_server):
-    # Mailed links lead to the portal's configured address: here, the test's server.
-    settings.PORTAL_BASE_URL = live_server.url
+def _isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
