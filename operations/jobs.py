@@ -63,6 +63,12 @@ JOBS: dict[str, Job] = {
             run=_retention,
             dry_run_supported=True,
         ),
+        # The work queue's stored figures against plans and states (grants/services/queue.py).
+        Job(
+            "reconcile_queue",
+            every=lambda: dt.timedelta(hours=24),
+            run=_command("reconcile_queue"),
+        ),
         # Finished task rows hold only message ids; a week is enough to look into a failure.
         Job(
             "prune_tasks",

@@ -58,6 +58,7 @@ from grants.models.application_rules import (
     within_cap,
 )
 from grants.models.applications import (
+    DEADLINE_BY_STATE,
     Application,
     Attachment,
     FileNumberSequence,
@@ -143,6 +144,7 @@ from grants.models.proof import (
     Receipt,
     RepaymentClaim,
 )
+from grants.models.queue import SavedQueueFilter
 
 __all__ = [
     "APPLICANT",
@@ -151,6 +153,7 @@ __all__ = [
     "CENT",
     "CHANGEABLE_STATES",
     "COMMITTED_STATES",
+    "DEADLINE_BY_STATE",
     "EDITABLE_STATES",
     "FINANCE",
     "GRANTED_STATES",
@@ -218,6 +221,7 @@ __all__ = [
     "Receipt",
     "RepaymentClaim",
     "S",
+    "SavedQueueFilter",
     "StaffRole",
     "StatusChange",
     "TargetGroup",
