@@ -186,7 +186,9 @@ def _programme_setup(programme: Programme, today: dt.date) -> dict:
         "grant": financing.get(FinancingKind.GRANT),
         "own": financing.get(FinancingKind.OWN_FUNDS) or next(iter(financing.values())),
         "other": [c for k, c in financing.items() if k != FinancingKind.GRANT],
-        "document": DocumentType.objects.filter(programme=programme).order_by("pk").first(),
+        "document": DocumentType.objects.get_or_create(
+            programme=programme, code="beschreibung", defaults={"name": "Projektbeschreibung"}
+        )[0],
         "budgets": {},
     }
 

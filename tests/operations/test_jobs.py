@@ -19,10 +19,11 @@ def test_a_scheduler_tick_beats_asks_the_worker_and_runs_due_jobs_once():
     assert sorted(JobRun.objects.values_list("job", "outcome")) == [
         ("periodic", "succeeded"),
         ("prune_tasks", "succeeded"),
+        ("reconcile_queue", "succeeded"),
         ("retention", "succeeded"),
     ]
     call_command("run_scheduler", "--once", stdout=io.StringIO())
-    assert JobRun.objects.count() == 3, "nothing was due on the second tick"
+    assert JobRun.objects.count() == 4, "nothing was due on the second tick"
 
 
 def test_the_worker_runs_the_heartbeat_task():
