@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, ChangedMeanwhile
 from grants.forms.casework import SavedFilterForm
 from grants.models import DEADLINE_BY_STATE
@@ -37,7 +38,7 @@ PER_PAGE = 50
 
 @login_required
 @require_GET
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_case_worker(request)
     programmes = casework_programmes(request.user)
     ids = [p.pk for p in programmes]
@@ -72,7 +73,7 @@ def _sort_links(params: QueryDict, current: str) -> dict[str, dict]:
 
 @login_required
 @require_GET
-def queue_view(request: HttpRequest) -> HttpResponse:
+def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_case_worker(request)
     filterset, applications = queue(request.user, request.GET)
     # The counts per state give the total as well: one query less than the paginator's own.
@@ -102,7 +103,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back_to_queue(request: HttpRequest) -> HttpResponse:
+def _back_to_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Only the queue's own parameters go back into the address (no open redirect).
     query = queue_query(QueryDict(request.POST.get("query", "")))
     return redirect(reverse("casework:queue") + (f"?{query}" if query else ""))
@@ -110,7 +111,7 @@ def _back_to_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def assign_to_me(request: HttpRequest, pk: int) -> HttpResponse:
+def assign_to_me(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "mir zuweisen" from a row: refused when somebody else took the file since the list was
     read (the row says whom it showed as responsible)."""
     app = application_for_case_worker(request, pk)
@@ -139,7 +140,7 @@ def assign_to_me(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def saved_filter_save(request: HttpRequest) -> HttpResponse:
+def saved_filter_save(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_case_worker(request)
     form = SavedFilterForm(request.POST)
     query = queue_query(QueryDict(request.POST.get("query", "")))
@@ -160,7 +161,7 @@ def saved_filter_save(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def saved_filter_remove(request: HttpRequest, filter_id: int) -> HttpResponse:
+def saved_filter_remove(request: AuthenticatedHttpRequest, filter_id: int) -> HttpResponse:
     require_case_worker(request)
     saved_filter_delete(user=request.user, filter_id=filter_id)
     messages.success(request, _("Der gespeicherte Filter ist gelöscht."))
