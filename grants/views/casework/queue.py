@@ -145,7 +145,7 @@ def saved_filter_save(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SavedFilterForm(request.POST)
     query = queue_query(QueryDict(request.POST.get("query", "")))
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back_to_queue(request)
     try:
         saved_filter_create(user=request.user, name=form.cleaned_data["name"], query=query)
