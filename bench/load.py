@@ -148,6 +148,7 @@ def build(args: argparse.Namespace) -> None:
     if args.keep:
         try:
             if Application.objects.count() >= args.applications:
+                call_command("migrate", verbosity=0)  # the code may have moved on
                 print(f"reusing {Application.objects.count()} applications", flush=True)
                 return
         except Exception:
