@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -198,6 +199,19 @@ def queue(user: User, params) -> tuple[QueueFilter, QuerySet[Application]]:
     ):
         applications = applications.order_by(*DEFAULT_ORDER)
     return filterset, applications.select_related("applicant", "programme", "call", "assigned_to")
+
+
+class QueuePaginator(Paginator):
+    """Pages in two steps: the ids of the page first, which an offset reads from the sort's
+    index alone, then the rows shown with their joins. A plain offset joins applicant,
+    programme, call and assignee for every row it skips (page 50: 2,450 of them)."""
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 def needs_distinct(filterset: QueueFilter) -> bool:

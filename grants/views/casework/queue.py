@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from grants.permissions import casework_programmes
 from grants.selectors.queue import (
     DEADLINE_LABELS,
     SORT_ORDERS,
+    QueuePaginator,
     counts_by_state,
     needs_distinct,
     needs_me,
@@ -78,7 +78,7 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset, applications = queue(request.user, request.GET)
     # The counts per state give the total as well: one query less than the paginator's own.
     counts = counts_by_state(applications, distinct=needs_distinct(filterset))
-    paginator = Paginator(applications, PER_PAGE)
+    paginator = QueuePaginator(applications, PER_PAGE)
     paginator.count = sum(row["n"] for row in counts)
     page = paginator.get_page(request.GET.get("seite"))
     params = request.GET.copy()
