@@ -120,9 +120,13 @@ def rush_mode(args) -> None:
                         costs=[PlanLine(cost.pk, "Honorare", Decimal("9000.00"))],
                         financing=[
                             PlanLine(
-                                financing[FinancingKind.OWN_FUNDS].pk, "Eigenmittel", Decimal("1800")
+                                financing[FinancingKind.OWN_FUNDS].pk,
+                                "Eigenmittel",
+                                Decimal("1800"),
                             ),
-                            PlanLine(financing[FinancingKind.GRANT].pk, "Zuwendung", Decimal("7200")),
+                            PlanLine(
+                                financing[FinancingKind.GRANT].pk, "Zuwendung", Decimal("7200")
+                            ),
                         ],
                     ),
                 ),
