@@ -206,12 +206,16 @@ class QueuePaginator(Paginator):
     index alone, then the rows shown with their joins. A plain offset joins applicant,
     programme, call and assignee for every row it skips (page 50: 2,450 of them)."""
 
+    def __init__(self, applications: QuerySet[Application], per_page: int) -> None:
+        super().__init__(applications, per_page)
+        self.applications = applications
+
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        ids = list(self.applications.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in self.applications.order_by().filter(pk__in=ids)}
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 def needs_distinct(filterset: QueueFilter) -> bool:
