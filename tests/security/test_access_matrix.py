@@ -41,8 +41,8 @@ from grants.models import (
     Meeting,
     Receipt,
     RepaymentClaim,
-    UnplannedIncome,
     SavedQueueFilter,
+    UnplannedIncome,
 )
 from grants.services import payouts as payout_services
 from grants.services.decisions import decision_letter_create
