@@ -452,6 +452,14 @@ def repayment_claim_correct(
     claiming more is possible up to what was paid and is not justified."""
     reason = _require_reason(reason)
     application = _lock(claim.application)
+    if claim.repayments.exists():
+        # Parts received belong to this claim and its interest; a new claim would lose them.
+        raise RuleViolated(
+            _(
+                "Auf diese Rückforderung sind schon Zahlungen eingegangen; sie kann nicht mehr "
+                "berichtigt werden."
+            )
+        )
     principal = money(principal)
     most = application.repayable_amount + claim.principal
     if not 0 < principal <= most:

@@ -29,6 +29,7 @@ from grants.services.proof import (
     application_close,
     application_submit_proof,
     proof_check_create,
+    repayment_claim_correct,
     repayment_claim_create,
     repayment_claim_record_repayment,
 )
@@ -427,3 +428,29 @@ def test_a_case_worker_records_a_part_through_the_form(client, world):
     assert response.status_code == 422
     assert "noch offen" in response.content.decode()
     assert claim.repayments.count() == 1
+
+
+def test_a_claim_with_parts_received_cannot_be_replaced(world):
+    app = _checked(
+        world,
+        FinancingType.DEFICIT,
+        actual_costs=D("6000"),
+        actual_own=D("2000"),
+        payouts=[(dt.date(2025, 2, 1), D("8000"))],
+    )
+    claim = repayment_claim_create(
+        application=app,
+        actor=world.case_worker,
+        reason="x",
+        due_date=dt.date.today() + dt.timedelta(30),
+    )
+    repayment_claim_record_repayment(
+        claim=claim, actor=world.case_worker, repaid_on=dt.date(2025, 8, 1), amount=D("100")
+    )
+    with pytest.raises(RuleViolated, match="schon Zahlungen eingegangen"):
+        repayment_claim_correct(
+            claim=claim, actor=world.case_worker, principal=D("3000"), reason="Berichtigung"
+        )
+    claim.refresh_from_db()
+    assert claim.state == RepaymentClaim.State.OPEN
+    assert RepaymentClaim.objects.count() == 1
