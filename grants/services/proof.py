@@ -137,6 +137,10 @@ def proof_check_create(
     return proof_check
 
 
+# A part received leaves the claim open: recorded as a step in place, not a transition.
+IN_PLACE_PART_REPAID = "part_repaid"
+
+
 @transaction.atomic
 def repayment_claim_record_repayment(
     *,
@@ -173,11 +177,16 @@ def repayment_claim_record_repayment(
         )
         record(
             claim,
-            transition="part_repaid",
+            transition=IN_PLACE_PART_REPAID,
             source=claim.state,
             target=claim.state,
             actor=actor,
-            data={"received_on": repaid_on, "amount": amount, "outstanding": outstanding - amount},
+            data={
+                "internal": True,
+                "received_on": repaid_on,
+                "amount": amount,
+                "outstanding": outstanding - amount,
+            },
             announce=False,
         )
         return claim
