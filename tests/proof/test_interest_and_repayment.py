@@ -338,6 +338,9 @@ def test_a_half_year_without_a_known_base_rate_is_flagged_not_extended():
     assert result.unknown_from == dt.date(2025, 7, 1)
     assert result.total == D("24.30"), "only the known rows are priced"
     assert "ab 01.07.2025 ist kein Basiszinssatz hinterlegt" in result.unknown_message
+    # The applicant and the notice are told, without staff's instruction.
+    assert "ab 01.07.2025 ist der Basiszinssatz hier noch nicht erfasst" in result.unknown_notice
+    assert "Verwaltung" not in result.unknown_notice
 
 
 def test_settling_over_a_period_without_a_known_rate_is_refused(world):
