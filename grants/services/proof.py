@@ -409,7 +409,8 @@ def repayment_claim_create(
     _require_repayment_account(application)
     principal = application.repayable_amount
     # The claim is made before the step is announced, so the mail names its notice.
-    source = apply(application, "claim_repayment", actor=actor)
+    name = "claim_repayment"
+    source = apply(application, name, actor=actor)
     claim = RepaymentClaim.objects.create(
         application=application,
         principal=principal,
@@ -419,7 +420,7 @@ def repayment_claim_create(
     )
     record(
         application,
-        transition="claim_repayment",
+        transition=name,
         source=source,
         target=application.state,
         actor=actor,
