@@ -57,6 +57,7 @@ from grants.models.application_rules import (
     vote_requirement_met,
     within_cap,
 )
+from grants.models.application_submissions import Submission, submission_path
 from grants.models.applications import (
     Application,
     Attachment,
@@ -223,6 +224,7 @@ __all__ = [
     "S",
     "StaffRole",
     "StatusChange",
+    "Submission",
     "TargetGroup",
     "UnplannedIncome",
     "add_months",
@@ -252,6 +254,7 @@ __all__ = [
     "required_documents_attached",
     "something_to_repay",
     "staff_roles",
+    "submission_path",
     "vote_requirement_met",
     "within_cap",
 ]

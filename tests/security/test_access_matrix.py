@@ -134,6 +134,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "letter",
             "check",
             "receipt",
+            "answers",
+            "submission_pdf",
             "withdraw",
             "waive",
             "payout",
@@ -154,6 +156,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
         f"casework:{name}": CASE_WORKERS
         for name in [
             "file",
+            "answers",
+            "submission_pdf",
             "note",
             "budget",
             "letter",
@@ -432,6 +436,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "letter_pk": ids["letter_id"],
         "call_pk": ids["call_pk"],
         "programme_id": ids["programme_id"],
+        "number": 1,
         "language": "de",
         "esp": "postmark",
         "name": "budget",
