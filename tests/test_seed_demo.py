@@ -45,6 +45,7 @@ from grants.models import (
     RepaymentClaim,
     StaffRole,
     StatusChange,
+    UnplannedIncome,
 )
 from grants.selectors.payouts import commitment_by_year, payouts_by_year
 from grants.selectors.proof import repayment_interest
@@ -120,6 +121,11 @@ class SeedDemoTests(TestCase):
             assert claim.repaid == claim.principal
         # One claim was repaid in two parts: interest on the first part stopped on its day.
         assert any(claim.repayments.count() == 2 for claim in settled)
+
+    def test_a_proof_of_use_declares_income_outside_the_plan(self):
+        assert UnplannedIncome.objects.filter(
+            application__state=ApplicationState.PROOF_SUBMITTED
+        ).exists()
 
     def test_funding_bodies_name_the_account_for_repayments(self):
         for programme in Programme.objects.select_related("funding_body"):

@@ -474,6 +474,20 @@ class Story:
         self.underspend = money(underspend)
         return self._add(on, "Verwendungsnachweis", lambda s, c: _submit_proof(s, c, report))
 
+    def income(self, on: dt.date, kind: str, description: str, amount: str) -> Story:
+        """Money outside the financing plan, declared with the proof of use."""
+        return self._add(
+            on,
+            "Einnahme außerhalb des Plans",
+            lambda s, c: proof.unplanned_income_add(
+                application=s.app(),
+                actor=s.owner(c),
+                kind=kind,
+                description=description,
+                amount=Decimal(amount),
+            ),
+        )
+
     def resubmit_proof(self, on: dt.date, report: str) -> Story:
         return self._add(
             on, "Verwendungsnachweis ergänzt", lambda s, c: _submit_proof(s, c, report)

@@ -64,6 +64,7 @@ STEP_LABELS: dict[str, dict[str, StrOrPromise]] = {
     "repayment_claim": {
         "create": _("Rückforderung festgesetzt"),
         "settle": _("Rückforderung beglichen"),
+        "part_repaid": _("Teilzahlung auf die Rückforderung eingegangen"),
         "cancel": _("Rückforderung aufgehoben"),
     },
     "change_request": {

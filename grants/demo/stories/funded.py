@@ -261,6 +261,7 @@ def stories(today: dt.date) -> list[Story]:
         .start()
         .payout(ago(150), "2500")
         .end()
+        .income(ago(12), "private", "Spende des Stadtteilladens für Lernmaterial", "200")
         .proof(ago(10), "28 Kinder wurden begleitet, davon 20 über das ganze Schuljahr.")
     )
 
