@@ -51,6 +51,9 @@ install: $(PY_STAMP) $(VENDOR_STAMP)
 
 vendor: $(VENDOR_STAMP)
 
+# Links in the demo's and the worker's mails point where the server listens, unless
+# PORTAL_BASE_URL is set (README, "Port and development mails").
+run: export PORTAL_BASE_URL ?= http://$(HOST_PORT)
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo

@@ -105,7 +105,7 @@ class KernPasswordResetForm(PasswordResetForm):
             kwargs={"uidb64": context["uid"], "token": context["token"]},
         )
         services.password_reset_mail(
-            user=context["user"], reset_url=f"{context['protocol']}://{context['domain']}{path}"
+            user=context["user"], reset_url=settings.PORTAL_BASE_URL + path
         )
 
 

@@ -39,6 +39,7 @@ from config.forms import LoginForm
 from config.security import safe_next
 from core.types import AuthenticatedHttpRequest
 from grants.errors import NotPermitted, RuleViolated
+from grants.permissions import staff_start_page
 
 RATE_LIMITED = 429
 
@@ -95,7 +96,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 language=data["language"],
-                base_url=request.build_absolute_uri("/"),
+                base_url=settings.PORTAL_BASE_URL,
             )
             request.session["registered_email"] = data["email"]
             return _with_language(redirect("applicants:register_done"), data["language"])
@@ -136,7 +137,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
                 email__iexact=form.cleaned_data["email"], is_active=False
             ).first()
             if user is not None:
-                services.send_verification(user=user, base_url=request.build_absolute_uri("/"))
+                services.send_verification(user=user, base_url=settings.PORTAL_BASE_URL)
             # The same answer for every address: the form does not reveal who has an account.
             messages.success(
                 request,
@@ -174,8 +175,11 @@ class LoginView(auth_views.LoginView):
         return _with_language(response, user.language)
 
     def get_default_redirect_url(self):
-        # People acting for an applicant start on their applications; everyone else on the
-        # start page (staff have their own areas).
+        # Staff land where their work is (case work or finance), people acting for an
+        # applicant on their applications, everyone else on the start page.
+        start = staff_start_page(self.request.user)
+        if start is not None:
+            return start
         if selectors.applicants_for_user(self.request.user).exists():
             return reverse("portal:dashboard")
         return reverse("home")
@@ -452,7 +456,7 @@ def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     applicant=applicant,
                     actor=request.user,
                     email=form.cleaned_data["email"],
-                    base_url=request.build_absolute_uri("/"),
+                    base_url=settings.PORTAL_BASE_URL,
                 )
             except RuleViolated as exc:
                 refusal = exc.messages

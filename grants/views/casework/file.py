@@ -40,7 +40,8 @@ from grants.views.casework.steps import STEPS
 def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     user = request.user
     plan = app.plan
-    steps = [s for s in STEPS.values() if s.offered(app, user)]
+    # Destructive steps (reject, claim back, revoke) come last, never as the first button.
+    steps = sorted((s for s in STEPS.values() if s.offered(app, user)), key=lambda s: s.danger)
     blocked = [(s, reasons) for s in STEPS.values() if (reasons := s.why_not(app, user))]
     timeline = sorted(
         [("change", c.created_at, c) for c in app.status_changes.select_related("actor")]
