@@ -291,20 +291,22 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     options = connection.settings_dict.setdefault("OPTIONS", {})
     options["options"] = f"-c role={role}"
     connection.close()
-    ops = connection.ops
-    plain_flush = ops.execute_sql_flush
+    # Patched on the class: a test that runs an event loop (Playwright's sync API) gets
+    # connection objects of its own from Django, and their flush must switch to the owner too.
+    operations = type(connection.ops)
+    plain_flush = operations.execute_sql_flush
 
-    def flush_as_owner(sql_list: list[str]) -> None:
-        with connection.cursor() as cursor:
+    def flush_as_owner(self: Any, sql_list: list[str]) -> None:
+        with self.connection.cursor() as cursor:
             cursor.execute("SET ROLE NONE")
         try:
-            plain_flush(sql_list)
+            plain_flush(self, sql_list)
         finally:
-            with connection.cursor() as cursor:
+            with self.connection.cursor() as cursor:
                 cursor.execute(f"SET ROLE {quoted}")
 
-    ops.execute_sql_flush = flush_as_owner
+    operations.execute_sql_flush = flush_as_owner
     yield
-    ops.execute_sql_flush = plain_flush
+    operations.execute_sql_flush = plain_flush
     del options["options"]
     connection.close()
