@@ -27,6 +27,7 @@ from applicants.forms import (
     AccountForm,
     ApplicantForm,
     InvitationForm,
+    KernPasswordChangeForm,
     KernPasswordResetForm,
     KernSetPasswordForm,
     RegistrationForm,
@@ -242,6 +243,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "applicants/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password while logged in; the session stays valid, others end."""
+
+    form_class = KernPasswordChangeForm
+    template_name = "applicants/password_change.html"
+    success_url = reverse_lazy("applicants:account")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Ihr neues Passwort ist gespeichert."))
+        return super().form_valid(form)
 
 
 @login_required

@@ -30,6 +30,15 @@ def eur(value: Decimal | int | None) -> str:
 
 
 @register.filter
+def iban(value: str | None) -> str:
+    """An IBAN in groups of four, as it is printed and read aloud."""
+    if not value:
+        return EMPTY
+    compact = str(value).replace(" ", "")
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+@register.filter
 def percent(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return EMPTY
@@ -59,9 +68,10 @@ def _form_errors(form: forms.BaseForm) -> list[dict[str, Any]]:
             continue
         bound = form[name]
         widget = bound.field.widget
-        # A group of radios or checkboxes is reached through its first option.
+        # A group of radios or checkboxes is reached through its first option, a date in
+        # three boxes through its day.
         anchor = bound.auto_id
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.MultiWidget):
             anchor = f"{anchor}_0"
         for message in errors:
             rows.append({"anchor": anchor, "label": str(bound.label), "message": message})

@@ -15,6 +15,7 @@ from applicants.models import ApplicantKind
 from core.types import AuthenticatedHttpRequest
 from grants.models import Call, Programme
 from grants.selectors.applications import applications_for_applicant_user
+from grants.selectors.programmes import calls_open
 from grants.views.applicant.common import next_step
 
 # --- public pages ---------------------------------------------------------------------------
@@ -74,12 +75,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         for applicant in applicants
         for document in applicant_selectors.expiring_documents(applicant)
     ]
-    now = timezone.now()
-    open_calls = (
-        Call.objects.filter(opens_at__lte=now, deadline__gte=now, programme__is_active=True)
-        .select_related("programme")
-        .order_by("deadline")[:5]
-    )
+    open_calls = calls_open()[:5]
     return render(
         request,
         "grants/applicant/dashboard.html",
