@@ -79,12 +79,8 @@ def log_in(page: Page, base: str) -> None:
     page.get_by_role("button", name="Anmelden").click()
 
 
-def test_applicant_journey(
-    page: Page, live_server, axe_check, mailoutbox, tmp_path, settings
-) -> None:
+def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_path) -> None:
     base = live_server.url
-    # Links in mails lead to PORTAL_BASE_URL, here the live server.
-    settings.PORTAL_BASE_URL = base
     world = build_world()
     DocumentType.objects.create(
         programme=world.programme,
