@@ -103,7 +103,8 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("min_value", Decimal("0.01"))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # django-stubs types DecimalField.to_python as the int of IntegerField, its base class.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
