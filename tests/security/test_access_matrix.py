@@ -390,6 +390,15 @@ def _admin_object_id(name: str) -> str:
     return "0"
 
 
+def _admin_history_id(name: str) -> str:
+    """The first recorded version of the admin route's model (django-simple-history)."""
+    for model, _model_admin in admin.site._registry.items():
+        if name == f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history":
+            first = model.history.order_by("history_id").first()  # type: ignore[attr-defined]
+            return str(first.history_id) if first else "0"
+    return "0"
+
+
 def _slugs(name: str) -> list[str]:
     from grants.views.casework.payouts import PAYOUT_STEPS
     from grants.views.casework.steps import STEPS
@@ -408,6 +417,9 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
     name = route.name
     if name == "admin:catch_all":
         return ["/admin/gibt-es-nicht/"]
+    if name.endswith("_simple_history"):
+        # django-simple-history's page of one version: two unnamed groups, object and version.
+        return [reverse(name, args=[_admin_object_id(name), _admin_history_id(name)])]
     if name.startswith("admin:"):
         kwargs: dict[str, Any] = {}
         for param in route.params:
