@@ -51,7 +51,7 @@ def _config_inline(model_cls, fields=("position", "code", "name")):
 
 @admin.register(FundingBody)
 class FundingBodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "department"]
+    list_display = ["name", "department", "iban"]
 
 
 @admin.register(Programme)
@@ -318,7 +318,7 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
 class BaseRateAdmin(admin.ModelAdmin):
     """New rates are added each January and July; existing ones stay as they were."""
 
-    list_display = ["valid_from", "rate_percent", "source"]
+    list_display = ["valid_from", "rate_percent", "source", "checked_on"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
