@@ -50,7 +50,10 @@ class Programme(models.Model):
     """A funding programme (Förderprogramm) with its budget lines and rules."""
 
     funding_body = models.ForeignKey(
-        FundingBody, on_delete=models.PROTECT, related_name="programmes"
+        FundingBody,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("Zuwendungsgeber"),
     )
     code = models.CharField(
         _("Kürzel"),
@@ -63,6 +66,14 @@ class Programme(models.Model):
     legal_basis = models.TextField(_("Rechtsgrundlage"), blank=True)
     description = models.TextField(_("Beschreibung in einfacher Sprache"), blank=True)
     responsible_unit = models.CharField(_("Zuständige Stelle"), max_length=200, blank=True)
+    contact_email = models.EmailField(
+        _("Kontakt-E-Mail des Programms"),
+        blank=True,
+        help_text=_(
+            "Erscheint auf den Seiten und in den E-Mails zu Anträgen dieses Programms; "
+            "leer: die Adresse des Zuwendungsgebers."
+        ),
+    )
 
     teilhaushalt = models.CharField(_("Teilhaushalt"), max_length=10)
     produkt = models.CharField(_("Produkt"), max_length=20)
@@ -117,6 +128,11 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def contact_address(self) -> str:
+        """Where applicants write about this programme: its own mailbox, else the funder's."""
+        return self.contact_email or self.funding_body.email
+
     def clean(self) -> None:
         unknown = set(self.eligible_applicant_kinds) - set(ApplicantKind.values)
         if unknown:
@@ -136,7 +152,10 @@ class FinancingTypeRule(models.Model):
     """Which financing type a grant gets by amount (and own share); first matching rule wins."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="financing_type_rules"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="financing_type_rules",
+        verbose_name=_("Förderprogramm"),
     )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"))
     amount_up_to = models.DecimalField(
@@ -190,7 +209,12 @@ def _unique_code(name: str) -> list[models.UniqueConstraint]:
 class FundingArea(ProgrammeItem):
     """Förderbereich, e.g. Großprojekte / Kleinprojekte of WIR 2.0."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="funding_areas")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="funding_areas",
+        verbose_name=_("Förderprogramm"),
+    )
 
     class Meta(ProgrammeItem.Meta):
         verbose_name = _("Förderbereich")
@@ -202,7 +226,10 @@ class FieldOfAction(ProgrammeItem):
     """Handlungsfeld or subject area of a programme."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="fields_of_action"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="fields_of_action",
+        verbose_name=_("Förderprogramm"),
     )
 
     class Meta(ProgrammeItem.Meta):
@@ -214,7 +241,9 @@ class FieldOfAction(ProgrammeItem):
 class Area(ProgrammeItem):
     """Where projects take place: a Stadtbezirk or a town of the Region."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="areas")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="areas", verbose_name=_("Förderprogramm")
+    )
 
     class Meta(ProgrammeItem.Meta):
         verbose_name = _("Gebiet")
@@ -223,7 +252,12 @@ class Area(ProgrammeItem):
 
 
 class TargetGroup(ProgrammeItem):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="target_groups")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="target_groups",
+        verbose_name=_("Förderprogramm"),
+    )
 
     class Meta(ProgrammeItem.Meta):
         verbose_name = _("Zielgruppe")
@@ -233,7 +267,10 @@ class TargetGroup(ProgrammeItem):
 
 class CostCategory(ProgrammeItem):
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="cost_categories"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="cost_categories",
+        verbose_name=_("Förderprogramm"),
     )
 
     class Meta(ProgrammeItem.Meta):
@@ -256,7 +293,10 @@ OWN_SHARE_KINDS = (FinancingKind.OWN_FUNDS, FinancingKind.OWN_WORK)
 
 class FinancingCategory(ProgrammeItem):
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="financing_categories"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="financing_categories",
+        verbose_name=_("Förderprogramm"),
     )
     kind = models.CharField(_("Art"), max_length=20, choices=FinancingKind.choices)
 
@@ -275,7 +315,10 @@ class DocumentType(ProgrammeItem):
         CORRESPONDENCE = "correspondence", _("Schriftverkehr")
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="document_types"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="document_types",
+        verbose_name=_("Förderprogramm"),
     )
     stage = models.CharField(
         _("Verfahrensschritt"), max_length=20, choices=Stage.choices, default=Stage.APPLICATION
@@ -296,9 +339,17 @@ class StaffRole(models.Model):
         FINANCE = "finance", _("Finanzbuchhaltung")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("Person"),
     )
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="staff_roles")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("Förderprogramm"),
+    )
     role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
 
     class Meta:
@@ -340,9 +391,16 @@ class Call(models.Model):
         ADMINISTRATION = "administration", _("Verwaltung entscheidet (niedrigschwellig)")
         COMMITTEE = "committee", _("Gremium / Jury entscheidet")
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("Förderprogramm")
+    )
     funding_area = models.ForeignKey(
-        FundingArea, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+        FundingArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("Förderbereich"),
     )
     title = models.CharField(_("Titel"), max_length=200)
     theme = models.TextField(_("Thema"), blank=True)

@@ -21,6 +21,8 @@ def _steps() -> list[tuple[str, str]]:
     for documented in DOCUMENTED:
         steps += [(documented.key, step.name) for step in documented.creation_steps]
     steps += [("application", IN_PLACE_ASSIGN), ("application", IN_PLACE_ASSESS)]
+    # Recorded in place for every payout of a batch handed over again (reporting.services).
+    steps += [("payout", "reexport")]
     return sorted(set(steps))
 
 
