@@ -11,10 +11,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applicants.forms import DateInput
 from applicants.models import Applicant
 from applicants.uploads import accepted_formats, check_upload
-from core.forms import MoneyField
+from core.forms import DatePartsField, MoneyField
 from grants.models import (
     Application,
     Area,
@@ -26,6 +25,7 @@ from grants.models import (
     FinancingCategory,
     Programme,
     TargetGroup,
+    UnplannedIncome,
     add_months,
 )
 from grants.services.applications import MAX_COST_LINES, MAX_FINANCING_LINES
@@ -70,9 +70,8 @@ class ProjectForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 5}),
             "goals": forms.Textarea(attrs={"rows": 5}),
             "early_start_reason": forms.Textarea(attrs={"rows": 3}),
-            "start_date": DateInput(),
-            "end_date": DateInput(),
         }
+        field_classes = {"start_date": DatePartsField, "end_date": DatePartsField}
         help_texts = {
             "summary": _("Was machen Sie? Mit wem? Wo? Zwei bis fünf Sätze reichen."),
             "goals": _("Was soll sich durch das Projekt verändern?"),
@@ -86,6 +85,9 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.fields["title"].required = True
+        # Needed to submit, not to save a draft: so not marked "optional".
+        for name in ("summary", "goals", "start_date", "end_date"):
+            self.fields[name].needed_for_submission = True
         self.fields["expected_participants"].max_value = 1_000_000
         self.fields["expected_participants"].widget.attrs["inputmode"] = "numeric"
         self.fields["end_date"].help_text = _(
@@ -303,6 +305,106 @@ class ResubmitForm(forms.Form):
     )
 
 
+YES_NO = [("yes", _("Ja")), ("no", _("Nein"))]
+
+
+class DeclarationsForm(ResubmitForm):
+    """The declarations German grant forms ask for before submission (Erklärungen), and the
+    note of a resubmission. ``declarations()`` keeps their wording with the answers, for the
+    version of record."""
+
+    subsidy_facts = forms.BooleanField(
+        label=_(
+            "Ich versichere, dass meine Angaben richtig und vollständig sind. Mir ist bekannt, "
+            "dass die Angaben zu Antragsteller*in, Projekt, Kosten und Finanzierung "
+            "subventionserheblich im Sinne von § 264 Strafgesetzbuch sind. Änderungen teile "
+            "ich der Förderstelle unverzüglich mit."
+        ),
+        error_messages={"required": _("Bitte bestätigen Sie die Richtigkeit Ihrer Angaben.")},
+    )
+    input_tax = forms.ChoiceField(
+        label=_("Sind Sie zum Vorsteuerabzug berechtigt?"),
+        help_text=_(
+            "Wenn ja, tragen Sie die Kosten ohne Umsatzsteuer (netto) ein. Die meisten "
+            "gemeinnützigen Vereine sind es nicht."
+        ),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte sagen Sie, ob Sie Vorsteuer abziehen dürfen.")},
+    )
+    not_started = forms.BooleanField(
+        label=_(
+            "Das Projekt hat noch nicht begonnen: Es sind auch noch keine Aufträge vergeben "
+            "und keine Verträge dafür geschlossen (außer bei beantragtem vorzeitigem Beginn)."
+        ),
+        error_messages={
+            "required": _(
+                "Bitte bestätigen Sie, dass das Projekt noch nicht begonnen hat. Sonst kann es "
+                "nicht gefördert werden."
+            )
+        },
+    )
+    other_funding = forms.ChoiceField(
+        label=_("Haben Sie für dieses Projekt anderswo Fördermittel beantragt oder bekommen?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Bitte sagen Sie, ob Sie weitere Fördermittel beantragt haben.")
+        },
+    )
+    other_funding_details = forms.CharField(
+        label=_("Bei wem, wie viel, und was ist der Stand?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Nur wenn Sie „Ja“ gewählt haben."),
+    )
+
+    field_order = [
+        "subsidy_facts",
+        "input_tax",
+        "not_started",
+        "other_funding",
+        "other_funding_details",
+        "note",
+    ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("other_funding") == "yes"
+            and not cleaned.get("other_funding_details", "").strip()
+        ):
+            self.add_error(
+                "other_funding_details",
+                _("Bitte nennen Sie die andere Förderung: bei wem, wie viel und den Stand."),
+            )
+        return cleaned
+
+    def declarations(self) -> dict:
+        """The answers with the questions as asked, for the version of record."""
+        data = self.cleaned_data
+        answers = dict(YES_NO)
+        items = []
+        for name in ("subsidy_facts", "input_tax", "not_started", "other_funding"):
+            value = data[name]
+            answer = answers["yes"] if value is True else answers.get(value, "")
+            items.append({"key": name, "text": str(self.fields[name].label), "answer": str(answer)})
+        if data["other_funding"] == "yes":
+            items.append(
+                {
+                    "key": "other_funding_details",
+                    "text": str(self.fields["other_funding_details"].label),
+                    "answer": data["other_funding_details"].strip(),
+                }
+            )
+        return {
+            "items": items,
+            "input_tax": data["input_tax"],
+            "other_funding": data["other_funding"],
+        }
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Warum ziehen Sie den Antrag zurück?"),
@@ -318,20 +420,14 @@ class WithdrawForm(forms.Form):
 
 class WaiveForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_(
-            "Ich bin mit dem Bescheid einverstanden und verzichte auf Rechtsbehelfe (Widerspruch oder Klage)."
-        ),
+        label=_("Ich bin mit dem Bescheid einverstanden und verzichte auf Rechtsbehelfe (Klage)."),
         error_messages={"required": _("Bitte bestätigen Sie den Verzicht.")},
     )
 
 
 class PayoutRequestForm(forms.Form):
     amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
-    needed_on = forms.DateField(
-        label=_("Wann brauchen Sie das Geld?"),
-        widget=DateInput(),
-        error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum an.")},
-    )
+    needed_on = DatePartsField(label=_("Wann brauchen Sie das Geld?"))
     note = forms.CharField(
         label=_("Wofür brauchen Sie das Geld?"),
         required=False,
@@ -377,6 +473,8 @@ class ProofForm(forms.Form):
             application.financing_lines.select_related("category").exclude(category__kind="grant")
         )
         self.initial.setdefault("report", application.proof_report)
+        # Needed to submit the proof, not to save it in between: so not marked "optional".
+        self.fields["report"].needed_for_submission = True
         for line in self.cost_lines:
             self.fields[f"cost_{line.pk}"] = MoneyField(
                 max_value=MAX_LINE_AMOUNT,
@@ -414,7 +512,7 @@ class ReceiptForm(forms.Form):
     cost_line = forms.ModelChoiceField(
         label=_("Ausgabenposition"), queryset=CostLine.objects.none()
     )
-    date = forms.DateField(label=_("Datum des Belegs"), widget=DateInput())
+    date = DatePartsField(label=_("Datum des Belegs"))
     payee = forms.CharField(label=_("Empfänger*in"), max_length=200)
     description = forms.CharField(label=_("Zweck"), max_length=200)
     amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
@@ -431,6 +529,20 @@ class ReceiptForm(forms.Form):
         return value
 
 
+class UnplannedIncomeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Art der Einnahme"),
+        choices=UnplannedIncome.Kind.choices,
+        error_messages={"required": _("Bitte wählen Sie die Art der Einnahme.")},
+    )
+    description = forms.CharField(
+        label=_("Von wem / wofür"),
+        max_length=200,
+        help_text=_("z. B. „Spende der Bürgerstiftung“ oder „Zuschuss des Stadtbezirksrats“"),
+    )
+    amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
+
+
 class ChangeRequestForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Was möchten Sie ändern?"),
@@ -438,12 +550,10 @@ class ChangeRequestForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Bitte wählen Sie die Art der Änderung.")},
     )
-    new_funding_end = forms.DateField(
+    new_funding_end = DatePartsField(
         label=_("Neues Ende des Förderzeitraums"),
         help_text=_("Nur bei einer Verlängerung."),
         required=False,
-        widget=DateInput(),
-        error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum an.")},
     )
     reason = forms.CharField(
         label=_("Warum ist die Änderung nötig?"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.utils import formats, timezone
@@ -15,6 +16,7 @@ from applicants.models import User
 from core import formatting
 from core.forms import MoneyField
 from core.money import parse_eur
+from core.types import StrOrPromise
 from grants.models import (
     Application,
     Assessment,
@@ -44,7 +46,9 @@ class StepForm(forms.Form):
         return data
 
 
-def _reason(label=None, required: bool = True, help_text: str = "") -> forms.CharField:
+def _reason(
+    label: StrOrPromise | None = None, required: bool = True, help_text: StrOrPromise = ""
+) -> forms.CharField:
     return forms.CharField(
         label=label or _("Begründung"),
         required=required,
@@ -382,6 +386,14 @@ class ClaimForm(StepForm):
 
 class RepaymentForm(StepForm):
     repaid_on = forms.DateField(label=_("Zahlungseingang am"), widget=DATE)
+    amount = MoneyField(
+        label=_("Eingegangener Betrag"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text=_("Leer lassen, wenn der ganze offene Betrag eingegangen ist."),
+    )
 
     def clean_repaid_on(self):
         value = self.cleaned_data["repaid_on"]
@@ -391,7 +403,7 @@ class RepaymentForm(StepForm):
 
 
 # Row versions are counters; a forged one beyond the database's integer would be a 500.
-VERSION = {"min_value": 0, "max_value": 2_147_483_647}
+VERSION: dict[str, Any] = {"min_value": 0, "max_value": 2_147_483_647}
 
 
 class PayoutStepForm(forms.Form):
@@ -460,8 +472,5 @@ class MinutesForm(forms.Form):
 class LetterTemplateForm(forms.ModelForm):
     class Meta:
         model = LetterTemplate
-        fields = ["subject", "body", "legal_remedies"]
-        widgets = {
-            "body": forms.Textarea(attrs={"rows": 14}),
-            "legal_remedies": forms.Textarea(attrs={"rows": 5}),
-        }
+        fields = ["subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}

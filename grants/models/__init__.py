@@ -57,6 +57,7 @@ from grants.models.application_rules import (
     vote_requirement_met,
     within_cap,
 )
+from grants.models.application_submissions import Submission, submission_path
 from grants.models.applications import (
     Application,
     Attachment,
@@ -141,7 +142,9 @@ from grants.models.proof import (
     ProofCheck,
     ProofCheckLine,
     Receipt,
+    Repayment,
     RepaymentClaim,
+    UnplannedIncome,
 )
 
 __all__ = [
@@ -216,11 +219,14 @@ __all__ = [
     "ProofCheck",
     "ProofCheckLine",
     "Receipt",
+    "Repayment",
     "RepaymentClaim",
     "S",
     "StaffRole",
     "StatusChange",
+    "Submission",
     "TargetGroup",
+    "UnplannedIncome",
     "add_months",
     "appeal_period_over",
     "applicant_eligible",
@@ -248,6 +254,7 @@ __all__ = [
     "required_documents_attached",
     "something_to_repay",
     "staff_roles",
+    "submission_path",
     "vote_requirement_met",
     "within_cap",
 ]

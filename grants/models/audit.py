@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.types import StrOrPromise
 from grants.models.applications import Application
 from grants.models.base import AppendOnly
 from grants.models.changes import ChangeRequest
@@ -18,7 +19,7 @@ from grants.models.proof import RepaymentClaim
 # What the file's history says for each step, in plain German: one label per transition of
 # every lifecycle, creation step and in-place step (tests/audit/test_history_labels.py checks
 # that none is missing). Keyed by lifecycle, then by the step's name as recorded.
-STEP_LABELS: dict[str, dict[str, str]] = {
+STEP_LABELS: dict[str, dict[str, StrOrPromise]] = {
     "application": {
         "submit": _("Antrag eingereicht"),
         "request_changes": _("Unterlagen nachgefordert"),

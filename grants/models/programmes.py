@@ -14,20 +14,36 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import ApplicantKind
+from applicants.validators import validate_bic, validate_iban
 from grants.models.base import CENT, MONEY, PERCENT, ZERO
 
 if TYPE_CHECKING:
     from applicants.models import User
 
 
+def _in_language(german: str, english: str) -> str:
+    """The English text of a programme or call where one is given and English is active."""
+    if english and (translation.get_language() or "").startswith("en"):
+        return english
+    return german
+
+
 class FinancingType(models.TextChoices):
     FIXED_AMOUNT = "fixed_amount", _("Festbetragsfinanzierung")
     PROPORTIONAL = "proportional", _("Anteilsfinanzierung")
     DEFICIT = "deficit", _("Fehlbedarfsfinanzierung")
+
+
+# Lower Saxony has abolished the Widerspruch for most administrative acts (§ 80 NJG): the
+# remedy is an action before the administrative court, within one month.
+DEFAULT_LEGAL_REMEDY = (
+    "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Klage beim "
+    "Verwaltungsgericht Hannover, Leonhardtstraße 15, 30175 Hannover, erhoben werden."
+)
 
 
 class FundingBody(models.Model):
@@ -37,6 +53,16 @@ class FundingBody(models.Model):
     department = models.CharField(_("Organisationseinheit"), max_length=200, blank=True)
     address = models.TextField(_("Anschrift"), blank=True)
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    # Where repayments are paid to: the body's cash office account, named in recovery notices.
+    account_holder = models.CharField(_("Kontoinhaber (Kasse)"), max_length=200, blank=True)
+    iban = models.CharField(
+        _("IBAN für Zahlungen an den Zuwendungsgeber"),
+        max_length=34,
+        blank=True,
+        validators=[validate_iban],
+    )
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
+    bank_name = models.CharField(_("Kreditinstitut"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("Zuwendungsgeber")
@@ -64,7 +90,22 @@ class Programme(models.Model):
     )
     name = models.CharField(_("Name"), max_length=200)
     legal_basis = models.TextField(_("Rechtsgrundlage"), blank=True)
-    description = models.TextField(_("Beschreibung in einfacher Sprache"), blank=True)
+    description = models.TextField(
+        _("Beschreibung in einfacher Sprache"),
+        blank=True,
+        help_text=_("Öffentlich: steht auf der Seite der Förderprogramme."),
+    )
+    name_en = models.CharField(_("Name (englisch)"), max_length=200, blank=True)
+    description_en = models.TextField(
+        _("Beschreibung (englisch)"),
+        blank=True,
+        help_text=_("Leer: auch die englische Seite zeigt die deutsche Beschreibung."),
+    )
+    internal_notes = models.TextField(
+        _("Interne Hinweise"),
+        blank=True,
+        help_text=_("Nur für die Verwaltung, nie für Antragstellende sichtbar."),
+    )
     responsible_unit = models.CharField(_("Zuständige Stelle"), max_length=200, blank=True)
     contact_email = models.EmailField(
         _("Kontakt-E-Mail des Programms"),
@@ -89,6 +130,13 @@ class Programme(models.Model):
     max_amount_per_application = models.DecimalField(
         _("Höchstbetrag je Antrag"), **MONEY, validators=[MinValueValidator(CENT)]
     )
+    min_amount_per_application = models.DecimalField(
+        _("Mindestbetrag je Antrag"),
+        **MONEY,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_("0 = kein Mindestbetrag"),
+    )
     min_own_share_percent = models.DecimalField(
         _("Mindest-Eigenanteil in %"),
         **PERCENT,
@@ -109,6 +157,18 @@ class Programme(models.Model):
     )
     appeal_period_months = models.PositiveSmallIntegerField(
         _("Rechtsbehelfsfrist in Monaten"), default=1
+    )
+    # The one legal remedy of the programme's notices: the case file, the applicant's pages,
+    # every letter and every mail read this text, so they cannot disagree.
+    legal_remedy = models.TextField(
+        _("Rechtsbehelfsbelehrung"),
+        default=DEFAULT_LEGAL_REMEDY,
+        help_text=_("Gilt für alle Bescheide des Programms, auf der Seite, im PDF und in E-Mails."),
+    )
+    legal_remedy_en = models.TextField(
+        _("Rechtsbehelfsbelehrung (englische Fassung)"),
+        blank=True,
+        help_text=_("Übersetzung zur Information; leer: der deutsche Text gilt auch dort."),
     )
     payout_need_months = models.PositiveSmallIntegerField(
         _("Mittelabruf für Bedarf der nächsten Monate"), default=2
@@ -133,12 +193,25 @@ class Programme(models.Model):
         """Where applicants write about this programme: its own mailbox, else the funder's."""
         return self.contact_email or self.funding_body.email
 
+    def public_name(self) -> str:
+        return _in_language(self.name, self.name_en)
+
+    @property
+    def public_description(self) -> str:
+        return _in_language(self.description, self.description_en)
+
     def clean(self) -> None:
         unknown = set(self.eligible_applicant_kinds) - set(ApplicantKind.values)
         if unknown:
             raise ValidationError(
                 {"eligible_applicant_kinds": _("Unbekannte Arten: %s") % ", ".join(sorted(unknown))}
             )
+
+    def legal_remedy_in(self, language: str) -> str:
+        """The configured legal remedy in ``language``; German where no translation is kept."""
+        if language.startswith("en") and self.legal_remedy_en.strip():
+            return self.legal_remedy_en
+        return self.legal_remedy
 
     def financing_type_for(self, amount: Decimal, own_share_percent: Decimal) -> str:
         """The financing type the programme's rules suggest for a grant of ``amount``."""
@@ -202,7 +275,7 @@ class ProgrammeItem(models.Model):
         return self.name
 
 
-def _unique_code(name: str) -> list[models.UniqueConstraint]:
+def _unique_code(name: str) -> list[models.BaseConstraint]:
     return [models.UniqueConstraint(fields=["programme", "code"], name=f"{name}_code_unique")]
 
 
@@ -403,7 +476,14 @@ class Call(models.Model):
         verbose_name=_("Förderbereich"),
     )
     title = models.CharField(_("Titel"), max_length=200)
-    theme = models.TextField(_("Thema"), blank=True)
+    theme = models.TextField(_("Thema"), blank=True, help_text=_("Öffentlich."))
+    title_en = models.CharField(_("Titel (englisch)"), max_length=200, blank=True)
+    theme_en = models.TextField(_("Thema (englisch)"), blank=True)
+    internal_notes = models.TextField(
+        _("Interne Hinweise"),
+        blank=True,
+        help_text=_("Nur für die Verwaltung, nie für Antragstellende sichtbar."),
+    )
     opens_at = models.DateTimeField(_("Beginn"))
     deadline = models.DateTimeField(_("Einsendeschluss"))
     max_amount_per_application = models.DecimalField(
@@ -433,6 +513,14 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.code}: {self.title}"
+
+    @property
+    def public_title(self) -> str:
+        return _in_language(self.title, self.title_en)
+
+    @property
+    def public_theme(self) -> str:
+        return _in_language(self.theme, self.theme_en)
 
     def is_open(self, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()

@@ -18,7 +18,7 @@ from grants.models import (
     FinancingCategory,
     FinancingKind,
 )
-from tests.factories import draft
+from tests.factories import DECLARATIONS, draft
 
 S = ApplicationState
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -163,7 +163,7 @@ def test_save_as_draft_stays_on_the_step(client, world, app):
             "end_date",
             "Das Projektende liegt vor dem Projektbeginn.",
         ),
-        ({"start_date": "31.02.2026"}, "start_date", "gültiges Datum"),
+        ({"start_date": "31.02.2026"}, "start_date", "gibt es nicht"),
         (
             {"start_date": (timezone.localdate() - dt.timedelta(days=3)).isoformat()},
             "start_date",
@@ -191,7 +191,9 @@ def test_bad_project_input_changes_nothing(client, world, app, changes, field, m
     assert field in form.errors
     assert message in " ".join(form.errors[field])
     page = response.content.decode()
-    assert f'href="#id_{field}"' in page  # the error summary links to the field
+    # The error summary links to the field (a date to its first box, the day).
+    anchor = f"id_{field}_0" if field.endswith("_date") else f"id_{field}"
+    assert f'href="#{anchor}"' in page
     assert f'id="id_{field}_error"' in page  # and the message sits next to it
     assert Application.objects.filter(pk=app.pk).values().get() == before
 
@@ -460,7 +462,7 @@ def test_check_lists_everything_missing_with_links_and_does_not_submit(
 def test_complete_application_is_submitted_and_gets_a_file_number(client, world, app):
     client.force_login(world.colleague)
 
-    response = client.post(reverse("portal:check", args=[app.pk]))
+    response = client.post(reverse("portal:check", args=[app.pk]), DECLARATIONS)
 
     app.refresh_from_db()
     assert app.state == S.SUBMITTED
@@ -475,7 +477,7 @@ def test_missing_bank_account_blocks_submission(client, world, app):
     world.applicant.save()
     client.force_login(world.owner)
 
-    response = client.post(reverse("portal:check", args=[app.pk]))
+    response = client.post(reverse("portal:check", args=[app.pk]), DECLARATIONS)
 
     assert "Bankverbindung (IBAN)" in response.content.decode()
     app.refresh_from_db()

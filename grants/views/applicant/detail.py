@@ -7,13 +7,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.formatting import eur
+from core.types import AuthenticatedHttpRequest
 from grants import lifecycle
 from grants.errors import ActionRefused
 from grants.forms.applicant import (
@@ -30,8 +32,8 @@ from grants.models import (
     ChangeRequest,
     Decision,
     Payout,
-    RepaymentClaim,
 )
+from grants.selectors.proof import claim_figures
 from grants.services.applications import application_withdraw
 from grants.services.changes import change_request_submit
 from grants.services.decisions import application_waive_appeal
@@ -60,7 +62,7 @@ def _handler(application: Application) -> str:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     decision = (
         application.decisions.filter(status=Decision.Status.CONFIRMED)
@@ -69,7 +71,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     letters = []
     if hasattr(application, "letters"):
-        letters = list(application.letters.order_by("created_at"))
+        letters = list(application.letters.exclude(kind="recovery").order_by("created_at"))
     payouts = list(
         application.payouts.exclude(state=Payout.State.CANCELLED).order_by("due_date", "id")
     )
@@ -97,7 +99,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_request_payout": application.state in PAYABLE_STATES
             and application.approved_amount
             and application.paid_or_pending_amount < application.approved_amount,
-            "claims": application.repayment_claims.exclude(state=RepaymentClaim.State.CANCELLED),
+            "claims": claim_figures(application),
+            "legal_remedy": application.programme.legal_remedy_in(get_language() or "de"),
             "handler": _handler(application),
             "is_editable": application.state in EDITABLE_STATES,
             "proof_open": application.state in PROOF_STATES,
@@ -113,7 +116,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def change_request(request: HttpRequest, pk: int) -> HttpResponse:
+def change_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Änderungsantrag: a longer funding period or a changed financing plan."""
     application = _application(request, pk)
     form = ChangeRequestForm(_data(request))
@@ -151,7 +154,7 @@ def change_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = WithdrawForm(_data(request))
     refusal = lifecycle.refusals(application, "withdraw", request.user)
@@ -174,7 +177,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def waive(request: HttpRequest, pk: int) -> HttpResponse:
+def waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = WaiveForm(request.POST)
     if not form.is_valid():
@@ -194,7 +197,7 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def payout(request: HttpRequest, pk: int) -> HttpResponse:
+def payout(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     if not application.approved_amount:
         raise Http404

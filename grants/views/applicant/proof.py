@@ -9,14 +9,15 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
-from grants.forms.applicant import AttachmentForm, ProofForm, ReceiptForm
+from grants.forms.applicant import AttachmentForm, ProofForm, ReceiptForm, UnplannedIncomeForm
 from grants.models import ZERO, DocumentType
 from grants.services.applications import attachment_add
 from grants.services.proof import (
@@ -24,6 +25,8 @@ from grants.services.proof import (
     application_submit_proof,
     receipt_add,
     receipt_remove,
+    unplanned_income_add,
+    unplanned_income_remove,
 )
 from grants.views.applicant.access import _application, _data, _refused
 from grants.views.applicant.common import PROOF_STATES, S, _open_request
@@ -62,7 +65,7 @@ def _proof_rows(form: ProofForm) -> list[tuple[ProofRow, object]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def proof(request: HttpRequest, pk: int) -> HttpResponse:
+def proof(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     if application.state not in PROOF_STATES and application.state not in (
         S.PROOF_SUBMITTED,
@@ -120,6 +123,8 @@ def proof(request: HttpRequest, pk: int) -> HttpResponse:
             "receipts": application.receipts.select_related("cost_line"),
             "receipt_total": sum((r.amount for r in application.receipts.all()), ZERO),
             "receipt_form": receipt_form,
+            "unplanned_income": application.unplanned_income.all(),
+            "income_form": UnplannedIncomeForm(),
             "attachment_form": attachment_form,
             "proof_attachments": application.attachments.filter(
                 document_type__stage=DocumentType.Stage.PROOF_OF_USE
@@ -133,7 +138,7 @@ def proof(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def proof_receipt_add(request: HttpRequest, pk: int) -> HttpResponse:
+def proof_receipt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = ReceiptForm(request.POST, application=application)
     if form.is_valid():
@@ -155,7 +160,45 @@ def proof_receipt_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def proof_receipt_delete(request: HttpRequest, pk: int, receipt_pk: int) -> HttpResponse:
+def proof_income_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    form = UnplannedIncomeForm(request.POST)
+    if form.is_valid():
+        try:
+            unplanned_income_add(application=application, actor=request.user, **form.cleaned_data)
+        except ActionRefused as exc:
+            for message in _refused(request, exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Die Einnahme ist eingetragen."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(reverse("portal:proof", args=[pk]) + "#einnahmen")
+
+
+@login_required
+@require_POST
+def proof_income_delete(request: AuthenticatedHttpRequest, pk: int, income_pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    entry = get_object_or_404(application.unplanned_income, pk=income_pk)
+    try:
+        unplanned_income_remove(income=entry, actor=request.user)
+    except ActionRefused as exc:
+        for message in _refused(request, exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Die Einnahme ist gelöscht."))
+    return redirect(reverse("portal:proof", args=[pk]) + "#einnahmen")
+
+
+@login_required
+@require_POST
+def proof_receipt_delete(
+    request: AuthenticatedHttpRequest, pk: int, receipt_pk: int
+) -> HttpResponse:
     application = _application(request, pk)
     entry = get_object_or_404(application.receipts, pk=receipt_pk)
     try:
@@ -170,7 +213,7 @@ def proof_receipt_delete(request: HttpRequest, pk: int, receipt_pk: int) -> Http
 
 @login_required
 @require_POST
-def proof_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def proof_attachment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = AttachmentForm(
         request.POST,

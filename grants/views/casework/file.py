@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.money import parse_eur
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted
 from grants.forms import casework as f
 from grants.lifecycle import is_offered, refusals
@@ -28,6 +29,7 @@ from grants.models import (
     Payout,
 )
 from grants.selectors.applications import application_rule_flags
+from grants.selectors.proof import proof_figures_for, proof_figures_of_file
 from grants.services.assessment import (
     internal_note_create,
 )
@@ -61,12 +63,14 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     claims = list(app.repayment_claims.all())
     for claim in claims:
         claim.can_settle = is_offered(claim, "settle", user)
+    proof_check = app.proof_checks.prefetch_related("lines__cost_line").first()
+    cost_lines = list(app.cost_lines.select_related("category"))
     return {
         "application": app,
         "seen": application_seen(app),
         "plan": plan,
         "flags": application_rule_flags(app, plan),
-        "cost_lines": list(app.cost_lines.select_related("category")),
+        "cost_lines": cost_lines,
         "financing_lines": list(app.financing_lines.select_related("category")),
         "attachments": list(app.attachments.select_related("document_type")),
         "letters": list(app.letters.all()),
@@ -81,7 +85,8 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "agenda_items": list(app.agenda_items.select_related("meeting__committee")),
         "payouts": payouts,
         "claims": claims,
-        "proof_check": app.proof_checks.prefetch_related("lines__cost_line").first(),
+        "proof_check": proof_check,
+        "proof_figures": proof_figures_of_file(app, proof_check, cost_lines),
         "steps": steps,
         "blocked": blocked,
         "timeline": timeline,
@@ -92,13 +97,13 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def application_file(request: HttpRequest, pk: int) -> HttpResponse:
+def application_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
     return render(request, "grants/casework/file.html", file_context(request, app))
 
 
 def changed_meanwhile_response(
-    request: HttpRequest, pk: int, refused: ChangedMeanwhile
+    request: AuthenticatedHttpRequest, pk: int, refused: ChangedMeanwhile
 ) -> HttpResponse:
     """The person acted on a stale page: show the file as it is now, with the reason."""
     app = application_for_case_worker(request, pk)
@@ -109,7 +114,7 @@ def changed_meanwhile_response(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def step_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def step_view(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpResponse:
     app = application_for_case_worker(request, pk)
     step = STEPS.get(slug)
     if step is None:
@@ -157,6 +162,7 @@ def step_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "step": step,
             "form": form,
             "pending": app.pending_decision,
+            "proof_figures": proof_figures_for(app) if step.shows_approved_amount else None,
             "refused": request.method == "POST" and form.errors,
         },
         status=status,
@@ -165,7 +171,7 @@ def step_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+def add_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
     form = f.NoteForm(request.POST)
     if not form.is_valid():
@@ -204,7 +210,7 @@ def _budget_rows(app: Application, shares: dict[int, Decimal]) -> list[dict]:
 
 @login_required
 @require_GET
-def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def budget_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """htmx fragment: budget available now and after this decision, per fiscal year. Without
     parameters it shows the pending proposal (confirm page); with them, the form's figures."""
     app = application_for_case_worker(request, pk)

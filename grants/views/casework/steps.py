@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from core.types import StrOrPromise
 from grants.forms import casework as f
 from grants.lifecycle import is_offered, refusals, transition_of
 from grants.models import (
@@ -50,12 +51,15 @@ from grants.services.proof import (
 S = ApplicationState
 
 
+STEP_RUNNING = gettext_lazy("Der Schritt wird ausgeführt …")
+
+
 @dataclass
 class Step:
     """One step of the file: its form, the service it calls, and when it is offered."""
 
     slug: str
-    label: str
+    label: StrOrPromise
     form: type[f.StepForm]
     run: Any  # (application, user, **form values) -> Any
     transitions: tuple[str, ...] = ()
@@ -67,7 +71,7 @@ class Step:
     shows_approved_amount: bool = False
     previews_budget: bool = False  # the form's amounts against the budget, live
     # Said while the step runs (the button is then inactive); steps that make a letter say so.
-    busy: str = gettext_lazy("Der Schritt wird ausgeführt …")
+    busy: StrOrPromise = STEP_RUNNING
 
     def offered(self, app: Application, user) -> bool:
         if self.transitions:
