@@ -64,6 +64,8 @@ STEP_LABELS: dict[str, dict[str, StrOrPromise]] = {
     "repayment_claim": {
         "create": _("Rückforderung festgesetzt"),
         "settle": _("Rückforderung beglichen"),
+        # In place, by grants.services.proof when part of a claim comes in.
+        "part_repaid": _("Teilbetrag der Rückforderung eingegangen"),
         "cancel": _("Rückforderung aufgehoben"),
     },
     "change_request": {

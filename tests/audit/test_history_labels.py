@@ -23,6 +23,8 @@ def _steps() -> list[tuple[str, str]]:
     steps += [("application", IN_PLACE_ASSIGN), ("application", IN_PLACE_ASSESS)]
     # Recorded in place for every payout of a batch handed over again (reporting.services).
     steps += [("payout", "reexport")]
+    # Recorded in place when part of a repayment claim comes in (grants.services.proof).
+    steps += [("repayment_claim", "part_repaid")]
     return sorted(set(steps))
 
 
