@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from applicants.models import ApplicantKind
 from grants.models import (
@@ -117,7 +118,7 @@ class FundingBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
     form = ProgrammeAdminForm
     list_display = ["code", "name", "funding_body", "teilhaushalt", "produkt", "is_active"]
     search_fields = ["code", "name"]
@@ -194,7 +195,7 @@ class BudgetEntryInline(ReadOnlyInline):
 
 
 @admin.register(Budget)
-class BudgetAdmin(GroupedByProgramme, admin.ModelAdmin):
+class BudgetAdmin(GroupedByProgramme, SimpleHistoryAdmin):
     grouped_by_programme = ("funding_area",)
     list_display = [
         "programme",
@@ -215,7 +216,7 @@ class BudgetAdmin(GroupedByProgramme, admin.ModelAdmin):
 
 
 @admin.register(Call)
-class CallAdmin(GroupedByProgramme, admin.ModelAdmin):
+class CallAdmin(GroupedByProgramme, SimpleHistoryAdmin):
     grouped_by_programme = ("funding_area",)
     list_display = ["title", "programme", "funding_area", "opens_at", "deadline", "decision_track"]
     list_filter = ["programme", "decision_track"]
@@ -223,7 +224,7 @@ class CallAdmin(GroupedByProgramme, admin.ModelAdmin):
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
+class StaffRoleAdmin(SimpleHistoryAdmin):
     list_display = ["user", "programme", "role"]
     list_filter = ["programme", "role"]
     autocomplete_fields = ["user"]
@@ -374,7 +375,7 @@ class ProgrammeListAdmin(admin.ModelAdmin):
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(admin.ModelAdmin):
+class LetterTemplateAdmin(SimpleHistoryAdmin):
     list_display = ["programme", "kind", "language", "updated_at", "updated_by"]
     list_filter = ["programme", "kind", "language"]
     readonly_fields = ["updated_by", "updated_at"]

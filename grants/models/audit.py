@@ -60,6 +60,8 @@ STEP_LABELS: dict[str, dict[str, StrOrPromise]] = {
         "reexport": _("Auszahlung erneut an die Kasse übergeben"),
         "mark_paid": _("Auszahlung ausgezahlt"),
         "cancel": _("Auszahlung storniert"),
+        "return_for_certification": _("Auszahlung zurück zur Zeichnung: Bankverbindung geändert"),
+        "take_new_bank_details": _("Neue Bankverbindung für die Auszahlung übernommen"),
     },
     "repayment_claim": {
         "create": _("Rückforderung festgesetzt"),

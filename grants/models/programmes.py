@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from applicants.models import ApplicantKind
 from applicants.validators import validate_bic, validate_iban
@@ -180,6 +181,8 @@ class Programme(models.Model):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("Förderprogramm")
         verbose_name_plural = _("Förderprogramme")
@@ -240,6 +243,8 @@ class FinancingTypeRule(models.Model):
     financing_type = models.CharField(
         _("Finanzierungsart"), max_length=20, choices=FinancingType.choices
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Regel zur Finanzierungsart")
@@ -425,6 +430,8 @@ class StaffRole(models.Model):
     )
     role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("Zuständigkeit")
         verbose_name_plural = _("Zuständigkeiten")
@@ -500,6 +507,8 @@ class Call(models.Model):
         default=DecisionTrack.BY_AMOUNT,
     )
     deciding_body = models.CharField(_("Entscheidungsgremium"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Förderaufruf")

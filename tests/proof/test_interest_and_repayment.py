@@ -30,7 +30,7 @@ from grants.services.proof import (
     repayment_claim_create,
     repayment_claim_record_repayment,
 )
-from tests.factories import advance, draft, pay, year_split
+from tests.factories import advance, draft, pay, this_year_only
 
 S = ApplicationState
 D = Decimal
@@ -104,7 +104,7 @@ def _checked(world, financing_type, *, actual_costs, actual_own, payouts, recogn
         funding_end=end,
         purpose="Sprachcafé",
         financing_type=financing_type,
-        year_amounts=year_split(D("8000"), app.start_date, end),
+        year_amounts=this_year_only(D("8000"), app.start_date, end),
     )
     decision_confirm(application=app, actor=world.second_case_worker)
     app = advance(app, world, S.RUNNING)
