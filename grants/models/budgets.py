@@ -25,10 +25,20 @@ class Budget(models.Model):
     refuse an over-commit, whatever runs concurrently.
     """
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="budgets")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="budgets",
+        verbose_name=_("Förderprogramm"),
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
     funding_area = models.ForeignKey(
-        FundingArea, on_delete=models.PROTECT, null=True, blank=True, related_name="budgets"
+        FundingArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budgets",
+        verbose_name=_("Förderbereich"),
     )
     amount = models.DecimalField(_("Ansatz"), **MONEY, validators=[MinValueValidator(ZERO)])
     committed = models.DecimalField(_("gebunden"), **MONEY, default=ZERO, editable=False)

@@ -116,7 +116,10 @@ class LetterTemplate(models.Model):
     """
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="letter_templates"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="letter_templates",
+        verbose_name=_("Förderprogramm"),
     )
     kind = models.CharField(_("Art"), max_length=20, choices=LetterKind.choices)
     language = models.CharField(_("Sprache"), max_length=5, choices=settings.LANGUAGES)

@@ -23,6 +23,8 @@ def _steps() -> list[tuple[str, str]]:
         steps += [(documented.key, step.name) for step in documented.creation_steps]
     steps += [("application", IN_PLACE_ASSIGN), ("application", IN_PLACE_ASSESS)]
     steps += [("repayment_claim", IN_PLACE_PART_REPAID)]
+    # Recorded in place for every payout of a batch handed over again (reporting.services).
+    steps += [("payout", "reexport")]
     return sorted(set(steps))
 
 

@@ -185,11 +185,12 @@ def step_view(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpResp
 def add_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
     form = f.NoteForm(request.POST)
-    if form.is_valid():
-        internal_note_create(application=app, actor=request.user, text=form.cleaned_data["text"])
-        messages.success(request, _("Der Vermerk ist gespeichert."))
-    else:
-        messages.error(request, _("Bitte schreiben Sie einen Vermerk."))
+    if not form.is_valid():
+        # The file again, with the summary on top and the note as typed.
+        context = {**file_context(request, app), "note_form": form}
+        return render(request, "grants/casework/file.html", context, status=422)
+    internal_note_create(application=app, actor=request.user, text=form.cleaned_data["text"])
+    messages.success(request, _("Der Vermerk ist gespeichert."))
     return redirect(reverse("casework:file", args=[app.pk]) + "#vermerke")
 
 
