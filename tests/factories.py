@@ -55,6 +55,7 @@ from grants.services.payouts import (
     payout_plan,
 )
 from grants.services.proof import application_submit_proof, proof_check_create
+from grants.services.queue import application_requested_refresh
 
 PASSWORD = "test-Passwort-1"
 S = ApplicationState
@@ -244,7 +245,7 @@ def add_plan(
     ]:
         if amount:
             FinancingLine.objects.create(application=application, category=cat[kind], amount=amount)
-    return application
+    return application_requested_refresh(application=application)
 
 
 def draft(world: World, **plan) -> Application:

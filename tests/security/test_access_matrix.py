@@ -41,6 +41,7 @@ from grants.models import (
     Meeting,
     Receipt,
     RepaymentClaim,
+    SavedQueueFilter,
     UnplannedIncome,
 )
 from grants.services import payouts as payout_services
@@ -150,6 +151,9 @@ AUDIENCE: dict[str, frozenset[str]] = {
     },
     "casework:start": ANY_CASE_WORKER,
     "casework:queue": ANY_CASE_WORKER,
+    "casework:filter_save": ANY_CASE_WORKER,
+    # The saved filter is the case worker's own; anyone else's is a 404.
+    "casework:filter_delete": frozenset({"case_worker"}),
     "casework:meetings": ANY_CASE_WORKER,
     "casework:templates": ANY_CASE_WORKER,
     **{
@@ -158,6 +162,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "file",
             "answers",
             "submission_pdf",
+            "assign_me",
             "note",
             "budget",
             "letter",
@@ -350,6 +355,9 @@ def _scenario() -> Scenario:
     # The letter is made after the decision's commit, which a test transaction never reaches.
     letter = decision_letter_create(decision=Decision.objects.get(application=app))
     inactive = User.objects.create_user(email="neu2@example.org", password="x", is_active=False)
+    saved = SavedQueueFilter.objects.create(
+        user=world.case_worker, name="Meine", query="assigned=me"
+    )
     ids = {
         "application": app.pk,
         "applicant": world.applicant.pk,
@@ -366,6 +374,7 @@ def _scenario() -> Scenario:
         "meeting": meeting.pk,
         "claim_id": claim.pk,
         "letter_id": letter.pk,
+        "filter_id": saved.pk,
         "call_pk": world.call.pk,
         "programme_id": world.programme.pk,
         "verify": (
@@ -446,6 +455,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "claim_id": ids["claim_id"],
         "letter_id": ids["letter_id"],
         "letter_pk": ids["letter_id"],
+        "filter_id": ids["filter_id"],
         "call_pk": ids["call_pk"],
         "programme_id": ids["programme_id"],
         "number": 1,
