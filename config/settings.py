@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # Who changed bank details, budgets, programme rules, calls, staff roles and letter
+    # templates, what and when (docs/architecture.md).
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made a change in the history tables (bank details, budgets, rules, …).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "grants.permissions.StaffRolesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

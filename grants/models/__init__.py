@@ -57,6 +57,7 @@ from grants.models.application_rules import (
     vote_requirement_met,
     within_cap,
 )
+from grants.models.application_submissions import Submission, submission_path
 from grants.models.applications import (
     DEADLINE_BY_STATE,
     Application,
@@ -142,7 +143,9 @@ from grants.models.proof import (
     ProofCheck,
     ProofCheckLine,
     Receipt,
+    Repayment,
     RepaymentClaim,
+    UnplannedIncome,
 )
 from grants.models.queue import SavedQueueFilter
 
@@ -219,12 +222,15 @@ __all__ = [
     "ProofCheck",
     "ProofCheckLine",
     "Receipt",
+    "Repayment",
     "RepaymentClaim",
     "S",
     "SavedQueueFilter",
     "StaffRole",
     "StatusChange",
+    "Submission",
     "TargetGroup",
+    "UnplannedIncome",
     "add_months",
     "appeal_period_over",
     "applicant_eligible",
@@ -252,6 +258,7 @@ __all__ = [
     "required_documents_attached",
     "something_to_repay",
     "staff_roles",
+    "submission_path",
     "vote_requirement_met",
     "within_cap",
 ]

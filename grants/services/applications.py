@@ -38,6 +38,7 @@ from grants.models import (
     S,
     TargetGroup,
 )
+from grants.services.application_submissions import submission_create
 from grants.services.base import (
     _lock_for_applicant,
     _money_in_range,
@@ -81,9 +82,13 @@ def _next_file_number(application: Application) -> str:
 
 
 @transaction.atomic
-def application_submit(*, application: Application, actor: User) -> Application:
+def application_submit(
+    *, application: Application, actor: User, declarations: dict | None = None
+) -> Application:
+    """Submits with the declarations given; the submission's PDF is the version of record."""
     check(application, "submit", actor)
     fire(application, "submit", actor=actor, file_number=_next_file_number(application))
+    submission_create(application=application, actor=actor, declarations=declarations)
     return application
 
 
@@ -117,8 +122,11 @@ def application_request_changes(
 
 
 @transaction.atomic
-def application_resubmit(*, application: Application, actor: User, note: str = "") -> Application:
+def application_resubmit(
+    *, application: Application, actor: User, note: str = "", declarations: dict | None = None
+) -> Application:
     fire(application, "resubmit", actor=actor, reason=note.strip())
+    submission_create(application=application, actor=actor, declarations=declarations)
     return application
 
 

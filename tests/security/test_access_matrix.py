@@ -42,6 +42,7 @@ from grants.models import (
     Receipt,
     RepaymentClaim,
     SavedQueueFilter,
+    UnplannedIncome,
 )
 from grants.services import payouts as payout_services
 from grants.services.decisions import decision_letter_create
@@ -134,6 +135,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "letter",
             "check",
             "receipt",
+            "answers",
+            "submission_pdf",
             "withdraw",
             "waive",
             "payout",
@@ -141,6 +144,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "proof",
             "proof_receipt_add",
             "proof_receipt_delete",
+            "proof_income_add",
+            "proof_income_delete",
             "proof_attachment_add",
         ]
     },
@@ -155,6 +160,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
         f"casework:{name}": CASE_WORKERS
         for name in [
             "file",
+            "answers",
+            "submission_pdf",
             "assign_me",
             "note",
             "budget",
@@ -312,6 +319,9 @@ def _scenario() -> Scenario:
         description="Flyer",
         amount=Decimal("10.00"),
     )
+    income = UnplannedIncome.objects.create(
+        application=app, kind="private", description="Spende", amount=Decimal("10.00")
+    )
     document = StandardDocument.objects.create(
         applicant=world.applicant,
         kind=StandardDocument.Kind.choices[0][0],
@@ -356,6 +366,7 @@ def _scenario() -> Scenario:
         "run_id": run.pk,
         "attachment_pk": attachment.pk,
         "receipt_pk": receipt.pk,
+        "income_pk": income.pk,
         "doc_pk": document.pk,
         "invitation_pk": invitation.pk,
         "membership_pk": Membership.objects.get(user=world.colleague).pk,
@@ -388,6 +399,15 @@ def _admin_object_id(name: str) -> str:
     return "0"
 
 
+def _admin_history_id(name: str) -> str:
+    """The first recorded version of the admin route's model (django-simple-history)."""
+    for model, _model_admin in admin.site._registry.items():
+        if name == f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history":
+            first = model.history.order_by("history_id").first()  # type: ignore[attr-defined]
+            return str(first.history_id) if first else "0"
+    return "0"
+
+
 def _slugs(name: str) -> list[str]:
     from grants.views.casework.payouts import PAYOUT_STEPS
     from grants.views.casework.steps import STEPS
@@ -406,6 +426,9 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
     name = route.name
     if name == "admin:catch_all":
         return ["/admin/gibt-es-nicht/"]
+    if name.endswith("_simple_history"):
+        # django-simple-history's page of one version: two unnamed groups, object and version.
+        return [reverse(name, args=[_admin_object_id(name), _admin_history_id(name)])]
     if name.startswith("admin:"):
         kwargs: dict[str, Any] = {}
         for param in route.params:
@@ -424,6 +447,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "run_id": ids["run_id"],
         "attachment_pk": ids["attachment_pk"],
         "receipt_pk": ids["receipt_pk"],
+        "income_pk": ids["income_pk"],
         "doc_pk": ids["doc_pk"],
         "invitation_pk": ids["invitation_pk"],
         "membership_pk": ids["membership_pk"],
@@ -434,6 +458,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "filter_id": ids["filter_id"],
         "call_pk": ids["call_pk"],
         "programme_id": ids["programme_id"],
+        "number": 1,
         "language": "de",
         "esp": "postmark",
         "name": "budget",

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applicants', '0002_standard_documents_and_invitations'),
-        ('grants', '0007_programme_public_texts_and_eligibility'),
+        ('grants', '0010_payee_on_payout_and_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
