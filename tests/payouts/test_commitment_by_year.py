@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.errors import RuleViolated
-from grants.models import Application, ApplicationState
+from grants.models import Application, ApplicationState, Payout
 from grants.selectors.payouts import commitment_by_year, open_payout_hints, payouts_by_year
 from grants.services.decisions import decision_confirm, decision_propose
 from grants.services.payouts import payout_plan, payout_request
@@ -221,3 +221,20 @@ def test_an_open_payout_is_named_in_the_proof_check_with_what_to_do(client, worl
     assert "Vor der Prüfung des Verwendungsnachweises zu erledigen" in page
     assert f'href="#auszahlung-{payout.pk}"' in page
     assert "die Akte nennt jede mit dem, was vor der Prüfung zu tun ist" in page
+
+
+def test_the_planning_form_refuses_more_than_the_justified_amount_allows(client, world):
+    app = _checked(world, justified="6000.00")
+    client.force_login(world.case_worker)
+    url = reverse("casework:step", args=[app.pk, "auszahlung"])
+    seen = client.get(url).context["form"].initial["seen"]
+    today = timezone.localdate().isoformat()
+
+    refused = client.post(
+        url, {"seen": seen, "amount": "3.000,00", "due_date": today, "kind": "final"}
+    )
+
+    assert "Es können höchstens noch 1.000,00 € ausgezahlt werden." in refused.content.decode()
+    assert app.payouts.count() == 1
+    client.post(url, {"seen": seen, "amount": "1.000,00", "due_date": today, "kind": "final"})
+    assert app.payouts.filter(kind=Payout.Kind.FINAL, amount=D("1000.00")).exists()
