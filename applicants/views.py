@@ -37,6 +37,7 @@ from applicants.models import Membership, User
 from applicants.second_factor import needs_second_factor
 from config.forms import LoginForm
 from config.security import safe_next
+from core.files import file_response
 from grants.errors import NotPermitted, RuleViolated
 
 RATE_LIMITED = 429
@@ -414,11 +415,11 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_download(request: HttpRequest, doc_pk: int) -> FileResponse:
     document = selectors.standard_document_get(request.user, doc_pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+    return file_response(
+        document.file,
         filename=document.original_name,
         content_type=document.content_type,
+        inline="download" not in request.GET,
     )
 
 

@@ -10,7 +10,9 @@
 - ``committees``: committees, meetings, agenda items, votes;
 - ``decisions``: decisions, amounts per year, payment plans, letters and letter templates;
 - ``payouts``; ``proof``: receipts, proof checks, repayment claims, base rates;
-- ``changes``: change requests; ``audit``: status-change records and domain events.
+- ``changes``: change requests; ``audit``: status-change records and domain events;
+- ``documents``: the kinds of file a case holds, and who of the staff opened which;
+- ``correspondence``: the message thread, read receipts, the items of a Nachforderung.
 
 Everything is importable from ``grants.models`` (migrations import ``attachment_path`` and
 ``letter_path`` from here)."""
@@ -103,6 +105,13 @@ from grants.models.committees import (
     Meeting,
     MemberVote,
 )
+from grants.models.correspondence import (
+    RequestItem,
+    ThreadAttachment,
+    ThreadMessage,
+    ThreadRead,
+    thread_attachment_path,
+)
 from grants.models.decisions import (
     Decision,
     DecisionYearAmount,
@@ -112,6 +121,7 @@ from grants.models.decisions import (
     PlannedInstalment,
     letter_path,
 )
+from grants.models.documents import DocumentKind, DocumentOpening
 from grants.models.payouts import (
     Payout,
     application_payable,
@@ -191,6 +201,8 @@ __all__ = [
     "CriterionScore",
     "Decision",
     "DecisionYearAmount",
+    "DocumentKind",
+    "DocumentOpening",
     "DocumentType",
     "DomainEvent",
     "FieldOfAction",
@@ -217,10 +229,14 @@ __all__ = [
     "ProofCheckLine",
     "Receipt",
     "RepaymentClaim",
+    "RequestItem",
     "S",
     "StaffRole",
     "StatusChange",
     "TargetGroup",
+    "ThreadAttachment",
+    "ThreadMessage",
+    "ThreadRead",
     "add_months",
     "appeal_period_over",
     "applicant_eligible",
@@ -248,6 +264,7 @@ __all__ = [
     "required_documents_attached",
     "something_to_repay",
     "staff_roles",
+    "thread_attachment_path",
     "vote_requirement_met",
     "within_cap",
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from grants.views import documents
 from grants.views.applicant import detail, files, form, overview, proof
 
 app_name = "portal"
@@ -23,6 +24,13 @@ urlpatterns = [
         "antraege/<int:pk>/anlagen/<int:attachment_pk>/loeschen/",
         files.attachment_delete,
         name="attachment_delete",
+    ),
+    # Every file of the case (attachments, standard documents, message attachments), for the
+    # applicant's members and the programme's staff: grants/views/documents.py.
+    path(
+        "antraege/<int:pk>/dokumente/<str:kind>/<int:document_pk>/",
+        documents.document_open,
+        name="document",
     ),
     path("antraege/<int:pk>/bescheide/<int:letter_pk>/", files.letter_download, name="letter"),
     path("antraege/<int:pk>/pruefen/", form.check, name="check"),

@@ -37,6 +37,7 @@ from grants.models import (
     Committee,
     CostLine,
     Decision,
+    DocumentKind,
     DocumentType,
     Meeting,
     Receipt,
@@ -127,7 +128,6 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "plan",
             "plan_summary",
             "attachments",
-            "attachment",
             "attachment_delete",
             "letter",
             "check",
@@ -142,6 +142,10 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "proof_attachment_add",
         ]
     },
+    # Every file of a case (grants/views/documents.py): the applicant's members and every staff
+    # role of the programme; the attachment's older address is the same view.
+    "portal:document": MEMBERS | CASE_WORKERS | FINANCE,
+    "portal:attachment": MEMBERS | CASE_WORKERS | FINANCE,
     "casework:start": ANY_CASE_WORKER,
     "casework:queue": ANY_CASE_WORKER,
     "casework:meetings": ANY_CASE_WORKER,
@@ -152,6 +156,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "file",
             "note",
             "budget",
+            "receipts_xlsx",
             "letter",
             "step",
             "payout",
@@ -348,6 +353,10 @@ def _scenario() -> Scenario:
         "attachment_pk": attachment.pk,
         "receipt_pk": receipt.pk,
         "doc_pk": document.pk,
+        "documents": [
+            (DocumentKind.ATTACHMENT, attachment.pk),
+            (DocumentKind.STANDARD_DOCUMENT, document.pk),
+        ],
         "invitation_pk": invitation.pk,
         "membership_pk": Membership.objects.get(user=world.colleague).pk,
         "token": token,
@@ -442,6 +451,11 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         values["uidb64"], values["token"] = ids["verify"]
     if name == "applicants:password_reset_confirm":
         values["uidb64"], values["token"] = ids["reset"]
+    if name == "portal:document":
+        return [
+            reverse(name, args=[ids["application"], kind, document_pk])
+            for kind, document_pk in ids["documents"]
+        ]
     urls = []
     for slug in _slugs(name) if "slug" in route.params else [None]:
         kwargs = {param: values[param] for param in route.params if param != "slug"}

@@ -28,6 +28,8 @@ from grants.models import (
     Payout,
 )
 from grants.selectors.applications import application_rule_flags
+from grants.selectors.documents import attachments_of, standard_documents_of
+from grants.selectors.proof import receipt_list
 from grants.services.assessment import (
     internal_note_create,
 )
@@ -43,7 +45,8 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     blocked = [(s, reasons) for s in STEPS.values() if (reasons := s.why_not(app, user))]
     timeline = sorted(
         [("change", c.created_at, c) for c in app.status_changes.select_related("actor")]
-        + [("note", n.created_at, n) for n in app.internal_notes.select_related("author")],
+        + [("note", n.created_at, n) for n in app.internal_notes.select_related("author")]
+        + [("opening", o.opened_at, o) for o in app.document_openings.select_related("actor")],
         key=lambda row: row[1],
         reverse=True,
     )
@@ -67,7 +70,8 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "flags": application_rule_flags(app, plan),
         "cost_lines": list(app.cost_lines.select_related("category")),
         "financing_lines": list(app.financing_lines.select_related("category")),
-        "attachments": list(app.attachments.select_related("document_type")),
+        "attachments": attachments_of(app),
+        "standard_documents": standard_documents_of(app),
         "letters": list(app.letters.all()),
         "decisions": list(
             app.decisions.select_related("proposed_by", "confirmed_by").prefetch_related(
@@ -81,6 +85,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "payouts": payouts,
         "claims": claims,
         "proof_check": app.proof_checks.prefetch_related("lines__cost_line").first(),
+        "receipts": receipt_list(app) if app.receipts.exists() else None,
         "steps": steps,
         "blocked": blocked,
         "timeline": timeline,
@@ -157,6 +162,7 @@ def step_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "form": form,
             "pending": app.pending_decision,
             "refused": request.method == "POST" and form.errors,
+            "receipts": receipt_list(app) if step.shows_receipts else None,
         },
         status=status,
     )

@@ -66,6 +66,7 @@ class Step:
     shows_proposal: bool = False  # the pending proposal with its budget check
     shows_approved_amount: bool = False
     previews_budget: bool = False  # the form's amounts against the budget, live
+    shows_receipts: bool = False  # the list of receipts against the plan (Belegliste)
 
     def offered(self, app: Application, user) -> bool:
         if self.transitions:
@@ -192,6 +193,7 @@ STEPS: dict[str, Step] = {
             proof_check_create,
             ("accept_proof",),
             shows_approved_amount=True,
+            shows_receipts=True,
         ),
         Step(
             "rueckforderung",
