@@ -11,7 +11,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from grants.models import Application, Decision, DomainEvent, Payout
+from django.urls import reverse
+
+from grants.models import Application, Decision, DomainEvent, Payout, ThreadMessage
 from notifications.models import Kind, Message
 from notifications.outbox import decision_letter_attachment
 from notifications.services import (
@@ -211,6 +213,31 @@ def repayment_claimed(event: DomainEvent) -> list[Message]:
     )
 
 
+def thread_message(event: DomainEvent) -> list[Message]:
+    """A new message tells the other side: the applicant's people or the case worker(s);
+    never the author, who wrote it."""
+    app = event.application
+    message = ThreadMessage.objects.get(pk=event.payload["message_id"])
+    from_staff = message.from_staff
+    recipients = applicant_recipients(app) if from_staff else staff_recipients(app)
+    author = (message.author.email or "").lower()
+    path = (
+        reverse("portal:detail", args=[app.pk])
+        if from_staff
+        else reverse("casework:file", args=[app.pk])
+    )
+    return _write(
+        event,
+        Kind.THREAD_MESSAGE,
+        [r for r in recipients if r.email != author],
+        {
+            "from_staff": from_staff,
+            "attachments": message.attachments.count(),
+            "thread_path": path + "#nachrichten",
+        },
+    )
+
+
 HANDLERS: dict[str, Handler] = {
     "application.submit": submitted,
     "application.request_changes": changes_requested,
@@ -225,4 +252,5 @@ HANDLERS: dict[str, Handler] = {
     "payout.mark_paid": payout_changed,
     "application.accept_proof": proof_accepted,
     "application.claim_repayment": repayment_claimed,
+    "message.post": thread_message,
 }

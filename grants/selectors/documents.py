@@ -8,6 +8,7 @@ message thread), so an id of another case is a 404 like an application one may n
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models.fields.files import FieldFile
@@ -31,7 +32,9 @@ class Document:
     file: FieldFile
     name: str
     content_type: str
-    label: str  # what the document is: its type, "Satzung", "Nachricht vom …"
+    label: str  # what the document is: its type, "Satzung", "Anhang einer Nachricht"
+    uploaded_at: dt.datetime
+    size: int
 
     @property
     def inline(self) -> bool:
@@ -66,6 +69,8 @@ def _attachment(a: Attachment) -> Document:
         a.original_name,
         a.content_type,
         str(a.document_type),
+        a.uploaded_at,
+        a.size,
     )
 
 
@@ -78,6 +83,8 @@ def _standard(d: StandardDocument, application_id: int) -> Document:
         d.original_name,
         d.content_type,
         d.get_kind_display(),
+        d.uploaded_at,
+        d.size,
     )
 
 
@@ -90,6 +97,8 @@ def _thread(a: ThreadAttachment) -> Document:
         a.original_name,
         a.content_type,
         str(DocumentKind.THREAD_ATTACHMENT.label),
+        a.message.created_at,
+        a.size,
     )
 
 
@@ -123,3 +132,12 @@ def standard_documents_of(application: Application) -> list[Document]:
 
 def attachments_of(application: Application) -> list[Document]:
     return [_attachment(a) for a in application.attachments.select_related("document_type")]
+
+
+def thread_attachments_of(application: Application) -> list[Document]:
+    return [
+        _thread(a)
+        for a in ThreadAttachment.objects.filter(message__application=application)
+        .select_related("message")
+        .order_by("id")
+    ]

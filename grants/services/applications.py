@@ -45,6 +45,7 @@ from grants.services.base import (
     _unless_changed,
     logger,
 )
+from grants.services.correspondence import request_items_create
 
 
 @transaction.atomic
@@ -103,7 +104,7 @@ def application_request_changes(
         raise RuleViolated(_("Bitte nennen Sie mindestens eine fehlende Unterlage oder Angabe."))
     if due_date <= timezone.localdate():
         raise RuleViolated(_("Die Frist muss in der Zukunft liegen."))
-    fire(
+    request = fire(
         application,
         "request_changes",
         actor=actor,
@@ -112,6 +113,7 @@ def application_request_changes(
         announce=announce,
         due_date=due_date,
     )
+    request_items_create(request=request, items=items)
     return application
 
 

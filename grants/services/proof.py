@@ -42,6 +42,7 @@ from grants.services.base import (
     _unchanged,
     _unless_changed,
 )
+from grants.services.correspondence import request_items_create
 
 
 @transaction.atomic
@@ -262,7 +263,7 @@ def application_request_proof_changes(
         raise RuleViolated(_("Bitte nennen Sie mindestens eine fehlende Unterlage oder Angabe."))
     if due_date <= timezone.localdate():
         raise RuleViolated(_("Die Frist muss in der Zukunft liegen."))
-    fire(
+    request = fire(
         application,
         "request_proof_changes",
         actor=actor,
@@ -270,6 +271,7 @@ def application_request_proof_changes(
         data={"items": items, "due_date": due_date},
         due_date=due_date,
     )
+    request_items_create(request=request, items=items)
     return application
 
 

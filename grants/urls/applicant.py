@@ -1,7 +1,7 @@
 from django.urls import path
 
 from grants.views import documents
-from grants.views.applicant import detail, files, form, overview, proof
+from grants.views.applicant import correspondence, detail, files, form, overview, proof
 
 app_name = "portal"
 urlpatterns = [
@@ -31,6 +31,12 @@ urlpatterns = [
         "antraege/<int:pk>/dokumente/<str:kind>/<int:document_pk>/",
         documents.document_open,
         name="document",
+    ),
+    path("antraege/<int:pk>/nachrichten/", correspondence.message_post, name="messages"),
+    path(
+        "antraege/<int:pk>/nachforderung/<int:item_pk>/",
+        correspondence.request_item_answer_view,
+        name="request_item_answer",
     ),
     path("antraege/<int:pk>/bescheide/<int:letter_pk>/", files.letter_download, name="letter"),
     path("antraege/<int:pk>/pruefen/", form.check, name="check"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views.casework import file, letters, meetings, payouts, proof, queue
+from grants.views.casework import correspondence, file, letters, meetings, payouts, proof, queue
 
 app_name = "casework"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("antraege/<int:pk>/", file.application_file, name="file"),
     path("antraege/<int:pk>/vermerk/", file.add_note, name="note"),
     path("antraege/<int:pk>/budget/", file.budget_preview, name="budget"),
+    # Before the step route, whose slug would take "nachrichten".
+    path("antraege/<int:pk>/nachrichten/", correspondence.message_post, name="messages"),
     path("antraege/<int:pk>/belegliste.xlsx", proof.receipts_xlsx, name="receipts_xlsx"),
     path("antraege/<int:pk>/schreiben/<int:letter_id>/", letters.letter_download, name="letter"),
     path("antraege/<int:pk>/<slug:slug>/", file.step_view, name="step"),

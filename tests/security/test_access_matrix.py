@@ -42,8 +42,11 @@ from grants.models import (
     Meeting,
     Receipt,
     RepaymentClaim,
+    RequestItem,
+    ThreadAttachment,
 )
 from grants.services import payouts as payout_services
+from grants.services.correspondence import thread_message_create
 from grants.services.decisions import decision_letter_create
 from notifications.models import Message
 from reporting import services as reporting_services
@@ -140,6 +143,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "proof_receipt_add",
             "proof_receipt_delete",
             "proof_attachment_add",
+            "messages",
+            "request_item_answer",
         ]
     },
     # Every file of a case (grants/views/documents.py): the applicant's members and every staff
@@ -157,6 +162,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "note",
             "budget",
             "receipts_xlsx",
+            "messages",
             "letter",
             "step",
             "payout",
@@ -343,6 +349,21 @@ def _scenario() -> Scenario:
     )
     # The letter is made after the decision's commit, which a test transaction never reaches.
     letter = decision_letter_create(decision=Decision.objects.get(application=app))
+    # A message with a file, and an item of a request (answered when the request is open).
+    message = thread_message_create(application=app, actor=world.owner, body="Frage")
+    thread_attachment = ThreadAttachment.objects.create(
+        message=message,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="m.pdf"),
+        original_name="m.pdf",
+        content_type="application/pdf",
+        size=15,
+    )
+    request_item = RequestItem.objects.create(
+        application=app,
+        request=app.status_changes.latest("id"),
+        position=1,
+        text="Satzung",
+    )
     inactive = User.objects.create_user(email="neu2@example.org", password="x", is_active=False)
     ids = {
         "application": app.pk,
@@ -353,9 +374,11 @@ def _scenario() -> Scenario:
         "attachment_pk": attachment.pk,
         "receipt_pk": receipt.pk,
         "doc_pk": document.pk,
+        "item_pk": request_item.pk,
         "documents": [
             (DocumentKind.ATTACHMENT, attachment.pk),
             (DocumentKind.STANDARD_DOCUMENT, document.pk),
+            (DocumentKind.THREAD_ATTACHMENT, thread_attachment.pk),
         ],
         "invitation_pk": invitation.pk,
         "membership_pk": Membership.objects.get(user=world.colleague).pk,
@@ -423,6 +446,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "run_id": ids["run_id"],
         "attachment_pk": ids["attachment_pk"],
         "receipt_pk": ids["receipt_pk"],
+        "item_pk": ids["item_pk"],
         "doc_pk": ids["doc_pk"],
         "invitation_pk": ids["invitation_pk"],
         "membership_pk": ids["membership_pk"],

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.money import parse_eur
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted
 from grants.forms import casework as f
+from grants.forms.correspondence import ThreadMessageForm
 from grants.lifecycle import is_offered, refusals
 from grants.models import (
     Application,
@@ -28,12 +29,18 @@ from grants.models import (
     Payout,
 )
 from grants.selectors.applications import application_rule_flags
-from grants.selectors.documents import attachments_of, standard_documents_of
+from grants.selectors.correspondence import request_items_of, thread_of
+from grants.selectors.documents import (
+    attachments_of,
+    standard_documents_of,
+    thread_attachments_of,
+)
 from grants.selectors.proof import receipt_list
 from grants.services.assessment import (
     internal_note_create,
 )
 from grants.services.base import MAX_LINE_AMOUNT, application_seen
+from grants.services.correspondence import thread_mark_read
 from grants.views.casework.access import application_for_case_worker
 from grants.views.casework.steps import STEPS
 
@@ -72,6 +79,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "financing_lines": list(app.financing_lines.select_related("category")),
         "attachments": attachments_of(app),
         "standard_documents": standard_documents_of(app),
+        "thread_attachments": thread_attachments_of(app),
         "letters": list(app.letters.all()),
         "decisions": list(
             app.decisions.select_related("proposed_by", "confirmed_by").prefetch_related(
@@ -90,6 +98,10 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "blocked": blocked,
         "timeline": timeline,
         "note_form": f.NoteForm(),
+        "thread": thread_of(app),
+        "thread_form": ThreadMessageForm(),
+        "thread_post_url": reverse("casework:messages", args=[app.pk]),
+        "request_item_rows": request_items_of(app),
         "today": timezone.localdate(),
     }
 
@@ -98,6 +110,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
 @require_GET
 def application_file(request: HttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
+    thread_mark_read(application=app, user=request.user)
     return render(request, "grants/casework/file.html", file_context(request, app))
 
 

@@ -1,0 +1,74 @@
+"""The applicant's side of the message thread: writing to the funding office, and answering a
+request for missing items item by item. The thread itself is shown on the application's page
+(detail.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grants.errors import ActionRefused
+from grants.forms.correspondence import RequestItemAnswerForm, ThreadMessageForm
+from grants.services.correspondence import request_item_answer, thread_message_create
+from grants.views.applicant.access import _application, _refused
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@login_required
+@require_POST
+def message_post(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    form = ThreadMessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            thread_message_create(
+                application=application,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                uploads=form.uploads(),
+            )
+        except ActionRefused as exc:
+            for message in _refused(request, exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Ihre Nachricht ist gesendet."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("portal:detail", args=[pk]) + "#nachrichten")
+
+
+@login_required
+@require_POST
+def request_item_answer_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    item = get_object_or_404(application.request_items, pk=item_pk)
+    form = RequestItemAnswerForm(request.POST, request.FILES, item=item)
+    if form.is_valid():
+        try:
+            request_item_answer(
+                item=item,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                upload=form.cleaned_data.get("file"),
+            )
+        except ActionRefused as exc:
+            for message in _refused(request, exc):
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Ihre Antwort zu „%(item)s“ ist gesendet.") % {"item": item.text}
+            )
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("portal:detail", args=[pk]) + "#nachforderung")
