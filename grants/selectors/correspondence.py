@@ -46,7 +46,9 @@ def thread_of(application: Application) -> list[ThreadMessage]:
         )
     )
     for message in thread:
-        message.readers = [r for r in message.reads.all() if r.user_id != message.author_id]
+        message.readers = [  # type: ignore[attr-defined]
+            r for r in message.reads.all() if r.user_id != message.author_id
+        ]
     return thread
 
 

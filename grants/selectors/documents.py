@@ -113,13 +113,13 @@ def document_get(application: Application, kind: str, pk: int) -> Document:
         if document is not None:
             return _standard(document, application.pk)
     elif kind == DocumentKind.THREAD_ATTACHMENT:
-        attachment = (
+        sent = (
             ThreadAttachment.objects.filter(pk=pk, message__application=application)
             .select_related("message")
             .first()
         )
-        if attachment is not None:
-            return _thread(attachment)
+        if sent is not None:
+            return _thread(sent)
     raise Http404
 
 
@@ -136,8 +136,8 @@ def attachments_of(application: Application) -> list[Document]:
 
 def thread_attachments_of(application: Application) -> list[Document]:
     return [
-        _thread(a)
-        for a in ThreadAttachment.objects.filter(message__application=application)
+        _thread(attachment)
+        for attachment in ThreadAttachment.objects.filter(message__application=application)
         .select_related("message")
         .order_by("id")
     ]

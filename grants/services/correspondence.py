@@ -97,7 +97,7 @@ def thread_message_create(
             file=upload,
             original_name=(upload.name or "anhang")[:255],
             content_type=content_type,
-            size=upload.size,
+            size=upload.size or 0,
         )
     ThreadRead.objects.create(message=message, user=actor)
     event = DomainEvent.objects.create(

@@ -9,17 +9,20 @@ always downloads (core/files.py). Each opening by staff is recorded on the file'
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.views.decorators.http import require_GET
 
 from core.files import file_response
+from core.types import AuthenticatedHttpRequest
 from grants.selectors.documents import application_for_document, document_get
 from grants.services.documents import document_opening_create
 
 
 @login_required
 @require_GET
-def document_open(request: HttpRequest, pk: int, kind: str, document_pk: int) -> FileResponse:
+def document_open(
+    request: AuthenticatedHttpRequest, pk: int, kind: str, document_pk: int
+) -> FileResponse:
     application, as_staff = application_for_document(request.user, pk)
     document = document_get(application, kind, document_pk)
     inline = document.inline and "download" not in request.GET

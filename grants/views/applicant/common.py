@@ -155,7 +155,7 @@ def _open_request(application: Application, answer_forms: bool = False) -> dict 
     rows = list(change.items.select_related("answer").prefetch_related("answer__attachments"))
     if answer_forms:
         for row in rows:
-            row.form = None if row.answered else RequestItemAnswerForm(item=row)
+            row.form = None if row.answered else RequestItemAnswerForm(item=row)  # type: ignore[attr-defined]
     return {
         "items": items,
         "rows": rows,

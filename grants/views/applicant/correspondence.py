@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
 from grants.forms.correspondence import RequestItemAnswerForm, ThreadMessageForm
 from grants.services.correspondence import request_item_answer, thread_message_create
@@ -27,7 +28,7 @@ def _form_errors(request: HttpRequest, form) -> None:
 
 @login_required
 @require_POST
-def message_post(request: HttpRequest, pk: int) -> HttpResponse:
+def message_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = ThreadMessageForm(request.POST, request.FILES)
     if form.is_valid():
@@ -50,7 +51,9 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_item_answer_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def request_item_answer_view(
+    request: AuthenticatedHttpRequest, pk: int, item_pk: int
+) -> HttpResponse:
     application = _application(request, pk)
     item = get_object_or_404(application.request_items, pk=item_pk)
     form = RequestItemAnswerForm(request.POST, request.FILES, item=item)

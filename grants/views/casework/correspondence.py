@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, NotPermitted
 from grants.forms.correspondence import ThreadMessageForm
 from grants.services.correspondence import thread_message_create
@@ -20,7 +21,7 @@ from grants.views.casework.access import application_for_case_worker
 
 @login_required
 @require_POST
-def message_post(request: HttpRequest, pk: int) -> HttpResponse:
+def message_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
     form = ThreadMessageForm(request.POST, request.FILES)
     if form.is_valid():

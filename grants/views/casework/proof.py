@@ -6,10 +6,11 @@ from __future__ import annotations
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.types import AuthenticatedHttpRequest
 from grants.selectors.proof import receipt_list_report
 from grants.views.casework.access import application_for_case_worker
 from reporting import writers
@@ -17,7 +18,7 @@ from reporting import writers
 
 @login_required
 @require_GET
-def receipts_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+def receipts_xlsx(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     app = application_for_case_worker(request, pk)
     now = timezone.now()
     report = receipt_list_report(app, actor=request.user, at=now)
