@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,39 +14,17 @@ from django.views.decorators.http import require_POST
 
 from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
-from grants.forms.correspondence import RequestItemAnswerForm, ThreadMessageForm
-from grants.services.correspondence import request_item_answer, thread_message_create
-from grants.views.applicant.access import _application, _refused
-
-
-def _form_errors(request: HttpRequest, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+from grants.forms.correspondence import RequestItemAnswerForm
+from grants.services.correspondence import request_item_answer
+from grants.views.applicant.access import _application
+from grants.views.thread import form_errors, post_message, refusal_messages
 
 
 @login_required
 @require_POST
 def message_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    form = ThreadMessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            thread_message_create(
-                application=application,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                uploads=form.uploads(),
-            )
-        except ActionRefused as exc:
-            for message in _refused(request, exc):
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Ihre Nachricht ist gesendet."))
-    else:
-        _form_errors(request, form)
-    return redirect(reverse("portal:detail", args=[pk]) + "#nachrichten")
+    return post_message(request, application, reverse("portal:detail", args=[pk]) + "#nachrichten")
 
 
 @login_required
@@ -65,13 +43,12 @@ def request_item_answer_view(
                 text=form.cleaned_data["text"],
                 upload=form.cleaned_data.get("file"),
             )
-        except ActionRefused as exc:
-            for message in _refused(request, exc):
-                messages.error(request, message)
+        except ActionRefused as refused:
+            refusal_messages(request, refused)
         else:
             messages.success(
                 request, _("Ihre Antwort zu „%(item)s“ ist gesendet.") % {"item": item.text}
             )
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return redirect(reverse("portal:detail", args=[pk]) + "#nachforderung")
