@@ -259,6 +259,9 @@ def application_anonymise(
     CostLine.objects.filter(application=application).update(description=MARK)
     FinancingLine.objects.filter(application=application).update(description="")
     Receipt.objects.filter(application=application).update(payee=MARK, description=MARK)
+    for receipt in Receipt.objects.filter(application=application).exclude(file=""):
+        default_storage.delete(str(receipt.file.name))
+    Receipt.objects.filter(application=application).update(file="", original_name="")
     _delete_files(Attachment.objects.filter(application=application))
     _delete_files(Letter.objects.filter(application=application))
     Decision.objects.filter(application=application).exclude(reasons="").update(reasons=MARK)

@@ -152,6 +152,7 @@ from grants.models.proof import (
     ProofCheckLine,
     Receipt,
     RepaymentClaim,
+    receipt_path,
 )
 
 __all__ = [
@@ -259,6 +260,7 @@ __all__ = [
     "period_within_limit",
     "plan_balances",
     "project_described",
+    "receipt_path",
     "rejection_proposed",
     "repayment_settled",
     "required_documents_attached",

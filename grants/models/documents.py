@@ -19,6 +19,7 @@ class DocumentKind(models.TextChoices):
     ATTACHMENT = "anlage", _("Anlage")
     STANDARD_DOCUMENT = "standarddokument", _("Standarddokument")
     THREAD_ATTACHMENT = "nachrichtenanhang", _("Anhang einer Nachricht")
+    RECEIPT = "beleg", _("Beleg")
 
 
 class DocumentOpening(AppendOnly):

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from applicants.models import StandardDocument, User
 from core.files import shows_inline
-from grants.models import Application, Attachment, DocumentKind, ThreadAttachment
+from grants.models import Application, Attachment, DocumentKind, Receipt, ThreadAttachment
 from grants.selectors.applications import (
     applications_for_applicant_user,
     applications_for_staff,
@@ -33,7 +34,7 @@ class Document:
     name: str
     content_type: str
     label: str  # what the document is: its type, "Satzung", "Anhang einer Nachricht"
-    uploaded_at: dt.datetime
+    uploaded_at: dt.date
     size: int
 
     @property
@@ -102,6 +103,20 @@ def _thread(a: ThreadAttachment) -> Document:
     )
 
 
+def _receipt(r: Receipt) -> Document:
+    return Document(
+        DocumentKind.RECEIPT,
+        r.pk,
+        r.application_id,
+        r.file,
+        r.original_name,
+        r.content_type,
+        str(_("Beleg %(number)s") % {"number": r.number}),
+        r.date,
+        r.size,
+    )
+
+
 def document_get(application: Application, kind: str, pk: int) -> Document:
     """Document ``pk`` of ``kind`` within ``application``; 404 if it is not one of its files."""
     if kind == DocumentKind.ATTACHMENT:
@@ -120,6 +135,10 @@ def document_get(application: Application, kind: str, pk: int) -> Document:
         )
         if sent is not None:
             return _thread(sent)
+    elif kind == DocumentKind.RECEIPT:
+        receipt = application.receipts.exclude(file="").filter(pk=pk).first()
+        if receipt is not None:
+            return _receipt(receipt)
     raise Http404
 
 
@@ -141,3 +160,7 @@ def thread_attachments_of(application: Application) -> list[Document]:
         .select_related("message")
         .order_by("id")
     ]
+
+
+def receipt_files_of(application: Application) -> list[Document]:
+    return [_receipt(r) for r in application.receipts.exclude(file="").order_by("number")]

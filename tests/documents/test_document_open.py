@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from applicants.models import StandardDocument
 from grants.models import (
@@ -15,6 +17,7 @@ from grants.models import (
     DocumentKind,
     DocumentOpening,
     DocumentType,
+    Receipt,
 )
 from tests.casework_pages import file_url
 from tests.factories import advance, draft
@@ -69,8 +72,9 @@ def submitted(world):
 
 @pytest.fixture
 def documents(world, submitted):
-    """One document of each kind: application attachment, proof-of-use document (the receipt
-    copies are of this kind), standard document."""
+    """One document of each kind: application attachment, proof-of-use document, standard
+    document, the file of a receipt of the Belegliste (message attachments:
+    tests/correspondence/test_thread.py)."""
     return {
         "application": (
             DocumentKind.ATTACHMENT,
@@ -81,10 +85,27 @@ def documents(world, submitted):
             _attachment(submitted, world, DocumentType.Stage.PROOF_OF_USE, name="belegliste.pdf"),
         ),
         "standard": (DocumentKind.STANDARD_DOCUMENT, _standard_document(world)),
+        "receipt": (DocumentKind.RECEIPT, _receipt_file(submitted)),
     }
 
 
-@pytest.mark.parametrize("which", ["application", "proof", "standard"])
+def _receipt_file(app):
+    return Receipt.objects.create(
+        application=app,
+        cost_line=app.cost_lines.first(),
+        number=1,
+        date=timezone.localdate(),
+        payee="Druckerei",
+        description="Flyer",
+        amount=Decimal("120.00"),
+        file=ContentFile(PDF, name="x"),
+        original_name="rechnung-druckerei.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+    )
+
+
+@pytest.mark.parametrize("which", ["application", "proof", "standard", "receipt"])
 @pytest.mark.parametrize("persona", STAFF)
 def test_programme_staff_open_each_document_kind_inline_and_it_is_recorded(
     client, world, submitted, documents, persona, which
@@ -112,7 +133,7 @@ def test_programme_staff_open_each_document_kind_inline_and_it_is_recorded(
     assert opening.inline is True
 
 
-@pytest.mark.parametrize("which", ["application", "proof", "standard"])
+@pytest.mark.parametrize("which", ["application", "proof", "standard", "receipt"])
 @pytest.mark.parametrize("persona", OTHERS)
 def test_anyone_else_gets_404_and_nothing_is_recorded(
     client, world, submitted, documents, persona, which
@@ -123,7 +144,7 @@ def test_anyone_else_gets_404_and_nothing_is_recorded(
     assert not DocumentOpening.objects.exists()
 
 
-@pytest.mark.parametrize("which", ["application", "proof", "standard"])
+@pytest.mark.parametrize("which", ["application", "proof", "standard", "receipt"])
 @pytest.mark.parametrize("persona", MEMBERS)
 def test_members_open_their_own_documents_without_a_record(
     client, world, submitted, documents, persona, which
@@ -253,3 +274,10 @@ def test_the_record_of_an_opening_cannot_be_changed(client, world, submitted, do
         opening.save()
     with pytest.raises(ValidationError):
         opening.delete()
+
+
+def test_a_receipt_without_a_file_has_no_document(client, world, submitted):
+    receipt = _receipt_file(submitted)
+    Receipt.objects.filter(pk=receipt.pk).update(file="")
+    client.force_login(world.case_worker)
+    assert client.get(_url(submitted, DocumentKind.RECEIPT, receipt.pk)).status_code == 404

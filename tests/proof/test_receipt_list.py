@@ -134,3 +134,39 @@ def test_the_export_is_for_the_programmes_case_workers(client, world, proof, per
     client.force_login(getattr(world, persona))
     response = client.get(f"/sachbearbeitung/antraege/{app.pk}/belegliste.xlsx")
     assert response.status_code == status
+
+
+def test_a_receipt_is_entered_with_its_file_which_staff_open_from_the_proof_check(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants.models import DocumentOpening, Receipt
+
+    app = advance(draft(world), world, S.PROOF_DUE)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    client.force_login(world.owner)
+    fields = {
+        "cost_line": app.cost_lines.get().pk,
+        "date": (timezone.localdate() - dt.timedelta(days=10)).isoformat(),
+        "payee": "Druckerei Hahn",
+        "description": "Flyer",
+        "amount": "120,00",
+    }
+    bad = client.post(
+        f"/antraege/{app.pk}/verwendungsnachweis/belege/",
+        {**fields, "file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00" + b"\x00" * 64)},
+    )
+    assert bad.status_code == 302 and not Receipt.objects.exists()
+    client.post(
+        f"/antraege/{app.pk}/verwendungsnachweis/belege/",
+        {**fields, "file": SimpleUploadedFile("rechnung.pdf", pdf)},
+    )
+    receipt = Receipt.objects.get()
+    assert (receipt.original_name, receipt.content_type) == ("rechnung.pdf", "application/pdf")
+    assert "rechnung.pdf" not in receipt.file.name
+    advance(app, world, S.PROOF_SUBMITTED)
+    client.force_login(world.case_worker)
+    page = client.get(step_url(app, "nachweispruefung")).content.decode()
+    url = f"/antraege/{app.pk}/dokumente/beleg/{receipt.pk}/"
+    assert url in page
+    assert client.get(url).status_code == 200
+    assert DocumentOpening.objects.get().file_name == "rechnung.pdf"

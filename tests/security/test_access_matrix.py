@@ -317,6 +317,10 @@ def _scenario() -> Scenario:
         payee="Druckerei",
         description="Flyer",
         amount=Decimal("10.00"),
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="r.pdf"),
+        original_name="r.pdf",
+        content_type="application/pdf",
+        size=15,
     )
     document = StandardDocument.objects.create(
         applicant=world.applicant,
@@ -380,6 +384,7 @@ def _scenario() -> Scenario:
             (DocumentKind.ATTACHMENT, attachment.pk),
             (DocumentKind.STANDARD_DOCUMENT, document.pk),
             (DocumentKind.THREAD_ATTACHMENT, thread_attachment.pk),
+            (DocumentKind.RECEIPT, receipt.pk),
         ],
         "invitation_pk": invitation.pk,
         "membership_pk": Membership.objects.get(user=world.colleague).pk,

@@ -33,6 +33,7 @@ from grants.selectors.applications import application_rule_flags
 from grants.selectors.correspondence import request_items_of, thread_of
 from grants.selectors.documents import (
     attachments_of,
+    receipt_files_of,
     standard_documents_of,
     thread_attachments_of,
 )
@@ -82,6 +83,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "attachments": attachments_of(app),
         "standard_documents": standard_documents_of(app),
         "thread_attachments": thread_attachments_of(app),
+        "receipt_files": receipt_files_of(app),
         "letters": list(app.letters.all()),
         "decisions": list(
             app.decisions.select_related("proposed_by", "confirmed_by").prefetch_related(
