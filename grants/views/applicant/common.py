@@ -159,6 +159,7 @@ def _open_request(application: Application, answer_forms: bool = False) -> dict 
     return {
         "items": items,
         "rows": rows,
+        "answer_here": answer_forms,
         "due_date": application.response_due_date,
         "asked_at": change.created_at,
     }
