@@ -3,6 +3,7 @@ states change only through services, so that every change is checked and recorde
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from grants.models import (
     Application,
@@ -54,7 +55,7 @@ class FundingBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "funding_body", "teilhaushalt", "produkt", "is_active"]
     search_fields = ["code", "name"]
     inlines = [
@@ -129,7 +130,7 @@ class BudgetEntryInline(ReadOnlyInline):
 
 
 @admin.register(Budget)
-class BudgetAdmin(admin.ModelAdmin):
+class BudgetAdmin(SimpleHistoryAdmin):
     list_display = [
         "programme",
         "fiscal_year",
@@ -149,14 +150,14 @@ class BudgetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(SimpleHistoryAdmin):
     list_display = ["title", "programme", "funding_area", "opens_at", "deadline", "decision_track"]
     list_filter = ["programme", "decision_track"]
     search_fields = ["title", "theme"]
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
+class StaffRoleAdmin(SimpleHistoryAdmin):
     list_display = ["user", "programme", "role"]
     list_filter = ["programme", "role"]
     autocomplete_fields = ["user"]
@@ -307,7 +308,7 @@ class ProgrammeListAdmin(admin.ModelAdmin):
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(admin.ModelAdmin):
+class LetterTemplateAdmin(SimpleHistoryAdmin):
     list_display = ["programme", "kind", "language", "updated_at", "updated_by"]
     list_filter = ["programme", "kind", "language"]
     readonly_fields = ["updated_by", "updated_at"]

@@ -39,6 +39,7 @@ class Kind(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Neues Passwort")
     DIGEST = "digest", _("Tägliche Übersicht (Sachbearbeitung)")
     THREAD_MESSAGE = "thread_message", _("Neue Nachricht im Antrag")
+    BANK_DETAILS_CHANGED = "bank_details_changed", _("Bankverbindung geändert")
 
 
 class Message(models.Model):

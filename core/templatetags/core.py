@@ -30,6 +30,15 @@ def eur(value: Decimal | int | None) -> str:
 
 
 @register.filter
+def iban(value: str | None) -> str:
+    """An IBAN in groups of four, as it is printed and read aloud."""
+    if not value:
+        return EMPTY
+    compact = str(value).replace(" ", "")
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+@register.filter
 def percent(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return EMPTY

@@ -59,7 +59,9 @@ from grants.models.application_rules import (
     vote_requirement_met,
     within_cap,
 )
+from grants.models.application_submissions import Submission, submission_path
 from grants.models.applications import (
+    DEADLINE_BY_STATE,
     Application,
     Attachment,
     FileNumberSequence,
@@ -151,9 +153,12 @@ from grants.models.proof import (
     ProofCheck,
     ProofCheckLine,
     Receipt,
+    Repayment,
     RepaymentClaim,
+    UnplannedIncome,
     receipt_path,
 )
+from grants.models.queue import SavedQueueFilter
 
 __all__ = [
     "APPLICANT",
@@ -162,6 +167,7 @@ __all__ = [
     "CENT",
     "CHANGEABLE_STATES",
     "COMMITTED_STATES",
+    "DEADLINE_BY_STATE",
     "EDITABLE_STATES",
     "FINANCE",
     "GRANTED_STATES",
@@ -229,15 +235,19 @@ __all__ = [
     "ProofCheck",
     "ProofCheckLine",
     "Receipt",
+    "Repayment",
     "RepaymentClaim",
     "RequestItem",
     "S",
+    "SavedQueueFilter",
     "StaffRole",
     "StatusChange",
+    "Submission",
     "TargetGroup",
     "ThreadAttachment",
     "ThreadMessage",
     "ThreadRead",
+    "UnplannedIncome",
     "add_months",
     "appeal_period_over",
     "applicant_eligible",
@@ -266,6 +276,7 @@ __all__ = [
     "required_documents_attached",
     "something_to_repay",
     "staff_roles",
+    "submission_path",
     "thread_attachment_path",
     "vote_requirement_met",
     "within_cap",

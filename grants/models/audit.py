@@ -58,10 +58,13 @@ STEP_LABELS: dict[str, dict[str, StrOrPromise]] = {
         "mark_exported": _("Auszahlung an die Kasse übergeben"),
         "mark_paid": _("Auszahlung ausgezahlt"),
         "cancel": _("Auszahlung storniert"),
+        "return_for_certification": _("Auszahlung zurück zur Zeichnung: Bankverbindung geändert"),
+        "take_new_bank_details": _("Neue Bankverbindung für die Auszahlung übernommen"),
     },
     "repayment_claim": {
         "create": _("Rückforderung festgesetzt"),
         "settle": _("Rückforderung beglichen"),
+        "part_repaid": _("Teilzahlung auf die Rückforderung eingegangen"),
         "cancel": _("Rückforderung aufgehoben"),
     },
     "change_request": {

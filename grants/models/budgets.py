@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from grants.models.base import MONEY, ZERO
 from grants.models.programmes import FundingArea, Programme
@@ -37,6 +38,8 @@ class Budget(models.Model):
         help_text=_("Kein beschlossener Ansatz, nur für Demonstration und Planung."),
     )
     note = models.CharField(_("Bemerkung"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Budget")

@@ -16,8 +16,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from applicants.models import ApplicantKind
+from applicants.validators import validate_bic, validate_iban
 from grants.models.base import CENT, MONEY, PERCENT, ZERO
 
 if TYPE_CHECKING:
@@ -37,6 +39,14 @@ class FinancingType(models.TextChoices):
     DEFICIT = "deficit", _("Fehlbedarfsfinanzierung")
 
 
+# Lower Saxony has abolished the Widerspruch for most administrative acts (§ 80 NJG): the
+# remedy is an action before the administrative court, within one month.
+DEFAULT_LEGAL_REMEDY = (
+    "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Klage beim "
+    "Verwaltungsgericht Hannover, Leonhardtstraße 15, 30175 Hannover, erhoben werden."
+)
+
+
 class FundingBody(models.Model):
     """The public body that grants (Zuwendungsgeber), as it signs its letters."""
 
@@ -44,6 +54,16 @@ class FundingBody(models.Model):
     department = models.CharField(_("Organisationseinheit"), max_length=200, blank=True)
     address = models.TextField(_("Anschrift"), blank=True)
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    # Where repayments are paid to: the body's cash office account, named in recovery notices.
+    account_holder = models.CharField(_("Kontoinhaber (Kasse)"), max_length=200, blank=True)
+    iban = models.CharField(
+        _("IBAN für Zahlungen an den Zuwendungsgeber"),
+        max_length=34,
+        blank=True,
+        validators=[validate_iban],
+    )
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
+    bank_name = models.CharField(_("Kreditinstitut"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("Zuwendungsgeber")
@@ -128,6 +148,18 @@ class Programme(models.Model):
     appeal_period_months = models.PositiveSmallIntegerField(
         _("Rechtsbehelfsfrist in Monaten"), default=1
     )
+    # The one legal remedy of the programme's notices: the case file, the applicant's pages,
+    # every letter and every mail read this text, so they cannot disagree.
+    legal_remedy = models.TextField(
+        _("Rechtsbehelfsbelehrung"),
+        default=DEFAULT_LEGAL_REMEDY,
+        help_text=_("Gilt für alle Bescheide des Programms, auf der Seite, im PDF und in E-Mails."),
+    )
+    legal_remedy_en = models.TextField(
+        _("Rechtsbehelfsbelehrung (englische Fassung)"),
+        blank=True,
+        help_text=_("Übersetzung zur Information; leer: der deutsche Text gilt auch dort."),
+    )
     payout_need_months = models.PositiveSmallIntegerField(
         _("Mittelabruf für Bedarf der nächsten Monate"), default=2
     )
@@ -137,6 +169,8 @@ class Programme(models.Model):
         help_text=_("Liste der zugelassenen Arten von Antragstellenden."),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Förderprogramm")
@@ -160,6 +194,12 @@ class Programme(models.Model):
             raise ValidationError(
                 {"eligible_applicant_kinds": _("Unbekannte Arten: %s") % ", ".join(sorted(unknown))}
             )
+
+    def legal_remedy_in(self, language: str) -> str:
+        """The configured legal remedy in ``language``; German where no translation is kept."""
+        if language.startswith("en") and self.legal_remedy_en.strip():
+            return self.legal_remedy_en
+        return self.legal_remedy
 
     def financing_type_for(self, amount: Decimal, own_share_percent: Decimal) -> str:
         """The financing type the programme's rules suggest for a grant of ``amount``."""
@@ -185,6 +225,8 @@ class FinancingTypeRule(models.Model):
     financing_type = models.CharField(
         _("Finanzierungsart"), max_length=20, choices=FinancingType.choices
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Regel zur Finanzierungsart")
@@ -338,6 +380,8 @@ class StaffRole(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="staff_roles")
     role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("Zuständigkeit")
         verbose_name_plural = _("Zuständigkeiten")
@@ -406,6 +450,8 @@ class Call(models.Model):
         default=DecisionTrack.BY_AMOUNT,
     )
     deciding_body = models.CharField(_("Entscheidungsgremium"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Förderaufruf")

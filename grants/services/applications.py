@@ -38,6 +38,7 @@ from grants.models import (
     S,
     TargetGroup,
 )
+from grants.services.application_submissions import submission_create
 from grants.services.base import (
     _lock_for_applicant,
     _money_in_range,
@@ -46,6 +47,7 @@ from grants.services.base import (
     logger,
 )
 from grants.services.correspondence import request_items_create
+from grants.services.queue import application_requested_refresh
 
 
 @transaction.atomic
@@ -81,9 +83,13 @@ def _next_file_number(application: Application) -> str:
 
 
 @transaction.atomic
-def application_submit(*, application: Application, actor: User) -> Application:
+def application_submit(
+    *, application: Application, actor: User, declarations: dict | None = None
+) -> Application:
+    """Submits with the declarations given; the submission's PDF is the version of record."""
     check(application, "submit", actor)
     fire(application, "submit", actor=actor, file_number=_next_file_number(application))
+    submission_create(application=application, actor=actor, declarations=declarations)
     return application
 
 
@@ -118,8 +124,11 @@ def application_request_changes(
 
 
 @transaction.atomic
-def application_resubmit(*, application: Application, actor: User, note: str = "") -> Application:
+def application_resubmit(
+    *, application: Application, actor: User, note: str = "", declarations: dict | None = None
+) -> Application:
     fire(application, "resubmit", actor=actor, reason=note.strip())
+    submission_create(application=application, actor=actor, declarations=declarations)
     return application
 
 
@@ -332,7 +341,7 @@ def application_replace_plan(
     application.financing_lines.all().delete()
     CostLine.objects.bulk_create(cost_rows)
     FinancingLine.objects.bulk_create(financing_rows)
-    return application
+    return application_requested_refresh(application=application)
 
 
 def _attachment_states(document_type: DocumentType) -> Sequence[str]:

@@ -43,7 +43,9 @@ from grants.models import (
     Receipt,
     RepaymentClaim,
     RequestItem,
+    SavedQueueFilter,
     ThreadAttachment,
+    UnplannedIncome,
 )
 from grants.services import payouts as payout_services
 from grants.services.correspondence import thread_message_create
@@ -136,6 +138,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "letter",
             "check",
             "receipt",
+            "answers",
+            "submission_pdf",
             "withdraw",
             "waive",
             "payout",
@@ -143,6 +147,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "proof",
             "proof_receipt_add",
             "proof_receipt_delete",
+            "proof_income_add",
+            "proof_income_delete",
             "proof_attachment_add",
             "messages",
             "request_item_answer",
@@ -154,12 +160,18 @@ AUDIENCE: dict[str, frozenset[str]] = {
     "portal:attachment": MEMBERS | CASE_WORKERS | FINANCE,
     "casework:start": ANY_CASE_WORKER,
     "casework:queue": ANY_CASE_WORKER,
+    "casework:filter_save": ANY_CASE_WORKER,
+    # The saved filter is the case worker's own; anyone else's is a 404.
+    "casework:filter_delete": frozenset({"case_worker"}),
     "casework:meetings": ANY_CASE_WORKER,
     "casework:templates": ANY_CASE_WORKER,
     **{
         f"casework:{name}": CASE_WORKERS
         for name in [
             "file",
+            "answers",
+            "submission_pdf",
+            "assign_me",
             "note",
             "budget",
             "receipts_xlsx",
@@ -322,6 +334,9 @@ def _scenario() -> Scenario:
         content_type="application/pdf",
         size=15,
     )
+    income = UnplannedIncome.objects.create(
+        application=app, kind="private", description="Spende", amount=Decimal("10.00")
+    )
     document = StandardDocument.objects.create(
         applicant=world.applicant,
         kind=StandardDocument.Kind.choices[0][0],
@@ -370,6 +385,9 @@ def _scenario() -> Scenario:
         text="Satzung",
     )
     inactive = User.objects.create_user(email="neu2@example.org", password="x", is_active=False)
+    saved = SavedQueueFilter.objects.create(
+        user=world.case_worker, name="Meine", query="assigned=me"
+    )
     ids = {
         "application": app.pk,
         "applicant": world.applicant.pk,
@@ -378,6 +396,7 @@ def _scenario() -> Scenario:
         "run_id": run.pk,
         "attachment_pk": attachment.pk,
         "receipt_pk": receipt.pk,
+        "income_pk": income.pk,
         "doc_pk": document.pk,
         "item_pk": request_item.pk,
         "documents": [
@@ -392,6 +411,7 @@ def _scenario() -> Scenario:
         "meeting": meeting.pk,
         "claim_id": claim.pk,
         "letter_id": letter.pk,
+        "filter_id": saved.pk,
         "call_pk": world.call.pk,
         "programme_id": world.programme.pk,
         "verify": (
@@ -416,6 +436,15 @@ def _admin_object_id(name: str) -> str:
     return "0"
 
 
+def _admin_history_id(name: str) -> str:
+    """The first recorded version of the admin route's model (django-simple-history)."""
+    for model, _model_admin in admin.site._registry.items():
+        if name == f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history":
+            first = model.history.order_by("history_id").first()  # type: ignore[attr-defined]
+            return str(first.history_id) if first else "0"
+    return "0"
+
+
 def _slugs(name: str) -> list[str]:
     from grants.views.casework.payouts import PAYOUT_STEPS
     from grants.views.casework.steps import STEPS
@@ -434,6 +463,9 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
     name = route.name
     if name == "admin:catch_all":
         return ["/admin/gibt-es-nicht/"]
+    if name.endswith("_simple_history"):
+        # django-simple-history's page of one version: two unnamed groups, object and version.
+        return [reverse(name, args=[_admin_object_id(name), _admin_history_id(name)])]
     if name.startswith("admin:"):
         kwargs: dict[str, Any] = {}
         for param in route.params:
@@ -453,6 +485,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "attachment_pk": ids["attachment_pk"],
         "receipt_pk": ids["receipt_pk"],
         "item_pk": ids["item_pk"],
+        "income_pk": ids["income_pk"],
         "doc_pk": ids["doc_pk"],
         "invitation_pk": ids["invitation_pk"],
         "membership_pk": ids["membership_pk"],
@@ -460,8 +493,10 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "claim_id": ids["claim_id"],
         "letter_id": ids["letter_id"],
         "letter_pk": ids["letter_id"],
+        "filter_id": ids["filter_id"],
         "call_pk": ids["call_pk"],
         "programme_id": ids["programme_id"],
+        "number": 1,
         "language": "de",
         "esp": "postmark",
         "name": "budget",

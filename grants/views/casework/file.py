@@ -37,12 +37,14 @@ from grants.selectors.documents import (
     standard_documents_of,
     thread_attachments_of,
 )
-from grants.selectors.proof import receipt_list
+from grants.selectors.payouts import open_payout_hints
+from grants.selectors.proof import proof_figures_for, proof_figures_of_file, receipt_list
 from grants.services.assessment import (
     internal_note_create,
 )
 from grants.services.base import MAX_LINE_AMOUNT, application_seen
 from grants.services.correspondence import thread_mark_read
+from grants.services.payouts import PROOF_UNDER_CHECK_STATES
 from grants.views.casework.access import application_for_case_worker
 from grants.views.casework.steps import STEPS
 
@@ -62,6 +64,13 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     )
     payouts = list(app.payouts.select_related("certified_by", "ordered_by"))
     for payout in payouts:
+        payout.return_reason = (
+            payout.status_changes.filter(transition="return_for_certification")
+            .values_list("reason", flat=True)
+            .last()
+            if payout.state == Payout.State.RETURNED
+            else ""
+        )
         payout.can_certify = is_offered(payout, "certify", user)
         payout.can_order = is_offered(payout, "order", user)
         payout.can_cancel = is_offered(payout, "cancel", user)
@@ -73,12 +82,14 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     claims = list(app.repayment_claims.all())
     for claim in claims:
         claim.can_settle = is_offered(claim, "settle", user)
+    proof_check = app.proof_checks.prefetch_related("lines__cost_line").first()
+    cost_lines = list(app.cost_lines.select_related("category"))
     return {
         "application": app,
         "seen": application_seen(app),
         "plan": plan,
         "flags": application_rule_flags(app, plan),
-        "cost_lines": list(app.cost_lines.select_related("category")),
+        "cost_lines": cost_lines,
         "financing_lines": list(app.financing_lines.select_related("category")),
         "attachments": attachments_of(app),
         "standard_documents": standard_documents_of(app),
@@ -96,7 +107,10 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "agenda_items": list(app.agenda_items.select_related("meeting__committee")),
         "payouts": payouts,
         "claims": claims,
-        "proof_check": app.proof_checks.prefetch_related("lines__cost_line").first(),
+        # The proof check waits for these: each named with what to do, not a bare refusal.
+        "payout_hints": open_payout_hints(app) if app.state in PROOF_UNDER_CHECK_STATES else [],
+        "proof_check": proof_check,
+        "proof_figures": proof_figures_of_file(app, proof_check, cost_lines),
         "receipts": receipt_list(app) if app.receipts.exists() else None,
         "steps": steps,
         "blocked": blocked,
@@ -178,6 +192,7 @@ def step_view(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpResp
             "step": step,
             "form": form,
             "pending": app.pending_decision,
+            "proof_figures": proof_figures_for(app) if step.shows_approved_amount else None,
             "refused": request.method == "POST" and form.errors,
             "receipts": receipt_list(app) if step.shows_receipts else None,
         },
