@@ -38,6 +38,7 @@ from applicants.models import Membership, User
 from applicants.second_factor import needs_second_factor
 from config.forms import LoginForm
 from config.security import safe_next
+from core.files import file_response
 from core.types import AuthenticatedHttpRequest
 from grants.errors import NotPermitted, RuleViolated
 from grants.permissions import staff_start_page
@@ -432,11 +433,11 @@ def document_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_download(request: AuthenticatedHttpRequest, doc_pk: int) -> FileResponse:
     document = selectors.standard_document_get(request.user, doc_pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+    return file_response(
+        document.file,
         filename=document.original_name,
         content_type=document.content_type,
+        inline="download" not in request.GET,
     )
 
 

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils import translation
 
-from grants.models import Application, Decision, DomainEvent, Payout, RepaymentClaim
+from grants.models import Application, Decision, DomainEvent, Payout, RepaymentClaim, ThreadMessage
 from notifications.models import Kind, Message
 from notifications.outbox import decision_letter_attachment, recovery_notice_attachment
 from notifications.services import (
@@ -228,6 +229,31 @@ def repayment_claimed(event: DomainEvent) -> list[Message]:
     )
 
 
+def thread_message(event: DomainEvent) -> list[Message]:
+    """A new message tells the other side: the applicant's people or the case worker(s);
+    never the author, who wrote it."""
+    app = event.application
+    message = ThreadMessage.objects.get(pk=event.payload["message_id"])
+    from_staff = message.from_staff
+    recipients = applicant_recipients(app) if from_staff else staff_recipients(app)
+    author = (message.author.email or "").lower()
+    path = (
+        reverse("portal:detail", args=[app.pk])
+        if from_staff
+        else reverse("casework:file", args=[app.pk])
+    )
+    return _write(
+        event,
+        Kind.THREAD_MESSAGE,
+        [r for r in recipients if r.email != author],
+        {
+            "from_staff": from_staff,
+            "attachments": message.attachments.count(),
+            "thread_path": path + "#nachrichten",
+        },
+    )
+
+
 def _legal_remedy(application: Application) -> Callable[[], str]:
     """The programme's one legal remedy, in each recipient's language."""
     return lambda: application.programme.legal_remedy_in(translation.get_language() or "de")
@@ -247,4 +273,5 @@ HANDLERS: dict[str, Handler] = {
     "payout.mark_paid": payout_changed,
     "application.accept_proof": proof_accepted,
     "application.claim_repayment": repayment_claimed,
+    "message.post": thread_message,
 }

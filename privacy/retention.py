@@ -44,6 +44,7 @@ from grants.models import (
     CostLine,
     CriterionScore,
     Decision,
+    DocumentOpening,
     DomainEvent,
     FinancingLine,
     InternalNote,
@@ -52,8 +53,11 @@ from grants.models import (
     ProofCheckLine,
     Receipt,
     RepaymentClaim,
+    RequestItem,
     StaffRole,
     StatusChange,
+    ThreadAttachment,
+    ThreadMessage,
 )
 from notifications.models import BouncedAddress, Message
 from operations.models import JobRun
@@ -255,6 +259,9 @@ def application_anonymise(
     CostLine.objects.filter(application=application).update(description=MARK)
     FinancingLine.objects.filter(application=application).update(description="")
     Receipt.objects.filter(application=application).update(payee=MARK, description=MARK)
+    for receipt in Receipt.objects.filter(application=application).exclude(file=""):
+        default_storage.delete(str(receipt.file.name))
+    Receipt.objects.filter(application=application).update(file="", original_name="")
     _delete_files(Attachment.objects.filter(application=application))
     _delete_files(Letter.objects.filter(application=application))
     Decision.objects.filter(application=application).exclude(reasons="").update(reasons=MARK)
@@ -267,6 +274,11 @@ def application_anonymise(
     CriterionScore.objects.filter(assessment__application=application).update(note="")
     ProofCheck.objects.filter(application=application).update(findings=MARK)
     ProofCheckLine.objects.filter(check_record__application=application).update(note="")
+    # The thread's records stay (who wrote and read when), their text and files do not.
+    ThreadMessage.objects.filter(application=application).update(body=MARK)
+    _delete_files(ThreadAttachment.objects.filter(message__application=application))
+    RequestItem.objects.filter(application=application).update(text=MARK)
+    DocumentOpening.objects.filter(application=application).update(file_name=MARK)
     Message.objects.filter(application=application).update(
         to=_placeholder_address(),
         user=None,

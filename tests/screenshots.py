@@ -5,17 +5,21 @@ import os
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
-def take(page: Page, name: str) -> Path:
+def take(page: Page, name: str, locator: Locator | None = None) -> Path:
+    """The whole page, or only ``locator`` (a section of a long page)."""
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         folder = DOCS
     else:
         folder = Path(tempfile.gettempdir()) / "foerderportal-screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    page.screenshot(path=path, full_page=True)
+    if locator is not None:
+        locator.first.screenshot(path=path)
+    else:
+        page.screenshot(path=path, full_page=True)
     return path

@@ -516,11 +516,21 @@ class ReceiptForm(forms.Form):
     payee = forms.CharField(label=_("Empfänger*in"), max_length=200)
     description = forms.CharField(label=_("Zweck"), max_length=200)
     amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
+    file = forms.FileField(label=_("Beleg als Datei"), required=False)
 
     def __init__(self, *args, application: Application, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cost_line"].queryset = application.cost_lines.all()
         self.fields["cost_line"].empty_label = _("Bitte wählen")
+        self.fields["file"].help_text = _(
+            "Die Rechnung oder Quittung, wenn Sie sie schon haben. Erlaubt: %(formats)s."
+        ) % {"formats": accepted_formats()}
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            check_upload(upload)
+        return upload
 
     def clean_date(self):
         value = self.cleaned_data["date"]

@@ -10,7 +10,9 @@
 - ``committees``: committees, meetings, agenda items, votes;
 - ``decisions``: decisions, amounts per year, payment plans, letters and letter templates;
 - ``payouts``; ``proof``: receipts, proof checks, repayment claims, base rates;
-- ``changes``: change requests; ``audit``: status-change records and domain events.
+- ``changes``: change requests; ``audit``: status-change records and domain events;
+- ``documents``: the kinds of file a case holds, and who of the staff opened which;
+- ``correspondence``: the message thread, read receipts, the items of a Nachforderung.
 
 Everything is importable from ``grants.models`` (migrations import ``attachment_path`` and
 ``letter_path`` from here)."""
@@ -105,6 +107,13 @@ from grants.models.committees import (
     Meeting,
     MemberVote,
 )
+from grants.models.correspondence import (
+    RequestItem,
+    ThreadAttachment,
+    ThreadMessage,
+    ThreadRead,
+    thread_attachment_path,
+)
 from grants.models.decisions import (
     Decision,
     DecisionYearAmount,
@@ -114,6 +123,7 @@ from grants.models.decisions import (
     PlannedInstalment,
     letter_path,
 )
+from grants.models.documents import DocumentKind, DocumentOpening
 from grants.models.payouts import (
     Payout,
     application_payable,
@@ -146,6 +156,7 @@ from grants.models.proof import (
     Repayment,
     RepaymentClaim,
     UnplannedIncome,
+    receipt_path,
 )
 from grants.models.queue import SavedQueueFilter
 
@@ -197,6 +208,8 @@ __all__ = [
     "CriterionScore",
     "Decision",
     "DecisionYearAmount",
+    "DocumentKind",
+    "DocumentOpening",
     "DocumentType",
     "DomainEvent",
     "FieldOfAction",
@@ -224,12 +237,16 @@ __all__ = [
     "Receipt",
     "Repayment",
     "RepaymentClaim",
+    "RequestItem",
     "S",
     "SavedQueueFilter",
     "StaffRole",
     "StatusChange",
     "Submission",
     "TargetGroup",
+    "ThreadAttachment",
+    "ThreadMessage",
+    "ThreadRead",
     "UnplannedIncome",
     "add_months",
     "appeal_period_over",
@@ -253,12 +270,14 @@ __all__ = [
     "period_within_limit",
     "plan_balances",
     "project_described",
+    "receipt_path",
     "rejection_proposed",
     "repayment_settled",
     "required_documents_attached",
     "something_to_repay",
     "staff_roles",
     "submission_path",
+    "thread_attachment_path",
     "vote_requirement_met",
     "within_cap",
 ]

@@ -4,6 +4,7 @@ interest under § 49a VwVfG."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,8 +21,14 @@ from grants.models.applications import Application
 from grants.models.base import CENT, MONEY, ZERO, AppendOnly
 
 
+def receipt_path(instance: Receipt, filename: str) -> str:
+    # A random name: the original name is kept in the row, never used on disk.
+    return f"receipts/{instance.application_id}/{uuid.uuid4().hex}"
+
+
 class Receipt(models.Model):
-    """An entry of the list of receipts (Belegliste) of a proof of use."""
+    """An entry of the list of receipts (Belegliste) of a proof of use, with the receipt
+    itself as a file if the applicant uploaded it."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="receipts")
     cost_line = models.ForeignKey(
@@ -35,6 +42,10 @@ class Receipt(models.Model):
     payee = models.CharField(_("Empfänger*in"), max_length=200)
     description = models.CharField(_("Zweck"), max_length=200)
     amount = models.DecimalField(_("Betrag"), **MONEY, validators=[MinValueValidator(CENT)])
+    file = models.FileField(_("Datei"), upload_to=receipt_path, blank=True)
+    original_name = models.CharField(_("Dateiname"), max_length=255, blank=True)
+    content_type = models.CharField(_("Dateityp"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("Größe in Bytes"), default=0)
 
     class Meta:
         verbose_name = _("Beleg")

@@ -13,19 +13,23 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applicants.models import User
 from grants.errors import RuleViolated
 from grants.models import (
     CENT,
     ZERO,
     Application,
     BaseRate,
+    CostLine,
     FinancingKind,
     Payout,
     ProofCheck,
+    Receipt,
     RepaymentClaim,
     money,
 )
 from grants.selectors.proof_figures import CostInput, IncomeInput, ProofFigures, proof_figures
+from reporting.writers import Column, Kind, Report, Table
 
 
 def base_rates() -> list[tuple[dt.date, Decimal]]:
@@ -329,3 +333,125 @@ def claim_figures(application: Application) -> list[ClaimFigures]:
         letter = next((x for x in claim.letters.all()), None)
         rows.append(ClaimFigures(claim, interest, until or today, letter))
     return rows
+
+
+# --- the list of receipts (Belegliste) against the plan -------------------------------------
+
+
+@dataclass
+class ReceiptLine:
+    """One cost line of the plan with the receipts the applicant entered for it."""
+
+    cost_line: CostLine
+    receipts: list[Receipt]
+
+    @property
+    def planned(self) -> Decimal:
+        return self.cost_line.amount
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.amount for r in self.receipts), ZERO)
+
+    @property
+    def difference(self) -> Decimal:
+        return self.total - self.planned
+
+
+@dataclass
+class ReceiptList:
+    lines: list[ReceiptLine]
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((line.planned for line in self.lines), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.total for line in self.lines), ZERO)
+
+    @property
+    def difference(self) -> Decimal:
+        return self.total - self.planned
+
+    @property
+    def count(self) -> int:
+        return sum(len(line.receipts) for line in self.lines)
+
+
+def receipt_list(application: Application) -> ReceiptList:
+    """The receipts grouped by the plan's cost lines, in the plan's order; two queries."""
+    by_line: dict[int, list[Receipt]] = {}
+    for receipt in application.receipts.order_by("number"):
+        by_line.setdefault(receipt.cost_line_id, []).append(receipt)
+    lines = application.cost_lines.select_related("category").order_by("id")
+    return ReceiptList([ReceiptLine(line, by_line.get(line.pk, [])) for line in lines])
+
+
+def _line_label(line: CostLine) -> str:
+    return f"{line.category.name}: {line.description}"
+
+
+def receipt_list_report(application: Application, *, actor: User, at: dt.datetime) -> Report:
+    """The Belegliste as an export: every receipt, then plan against receipts per cost line.
+    Applicants typed the texts: string cells only; totals are values (reporting.writers)."""
+    receipts = receipt_list(application)
+    total = _("Summe")
+    line_column = Column(_("Ausgabenposition"), Kind.USER_TEXT, 40)
+    return Report(
+        title=_("Belegliste"),
+        tables=[
+            Table(
+                _("Belegliste"),
+                [
+                    Column(_("Beleg-Nr."), Kind.INT, 10),
+                    Column(_("Datum"), Kind.DATE, 12),
+                    line_column,
+                    Column(_("Empfänger*in"), Kind.USER_TEXT, 30),
+                    Column(_("Zweck"), Kind.USER_TEXT, 40),
+                    Column(_("Betrag"), Kind.MONEY, 14, total=True),
+                ],
+                [
+                    (
+                        r.number,
+                        r.date,
+                        _line_label(line.cost_line),
+                        r.payee,
+                        r.description,
+                        r.amount,
+                    )
+                    for line in receipts.lines
+                    for r in line.receipts
+                ],
+                totals_label=total,
+            ),
+            Table(
+                _("Je Ausgabenposition"),
+                [
+                    line_column,
+                    Column(_("geplant"), Kind.MONEY, 14, total=True),
+                    Column(_("Summe der Belege"), Kind.MONEY, 16, total=True),
+                    Column(_("Differenz"), Kind.MONEY, 14, total=True),
+                    Column(_("Anzahl Belege"), Kind.INT, 14, total=True),
+                ],
+                [
+                    (
+                        _line_label(line.cost_line),
+                        line.planned,
+                        line.total,
+                        line.difference,
+                        len(line.receipts),
+                    )
+                    for line in receipts.lines
+                ],
+                totals_label=total,
+            ),
+        ],
+        protocol=[
+            (_("Aktenzeichen"), application.file_number or ""),
+            (_("Vorhaben"), application.title),
+            (_("Antragsteller*in"), application.applicant.name),
+            (_("exportiert von"), actor.get_full_name() or actor.email),
+            (_("exportiert am"), at),
+        ],
+    )

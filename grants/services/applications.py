@@ -46,6 +46,7 @@ from grants.services.base import (
     _unless_changed,
     logger,
 )
+from grants.services.correspondence import request_items_create
 from grants.services.queue import application_requested_refresh
 
 
@@ -109,7 +110,7 @@ def application_request_changes(
         raise RuleViolated(_("Bitte nennen Sie mindestens eine fehlende Unterlage oder Angabe."))
     if due_date <= timezone.localdate():
         raise RuleViolated(_("Die Frist muss in der Zukunft liegen."))
-    fire(
+    request = fire(
         application,
         "request_changes",
         actor=actor,
@@ -118,6 +119,7 @@ def application_request_changes(
         announce=announce,
         due_date=due_date,
     )
+    request_items_create(request=request, items=items)
     return application
 
 

@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max as _Max
 from django.db.models import Sum
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import User
+from applicants.uploads import check_upload
 from core.formatting import eur
 from grants.errors import RuleViolated
 from grants.lifecycle import apply, check, fire, record
@@ -44,6 +47,7 @@ from grants.services.base import (
     _unchanged,
     _unless_changed,
 )
+from grants.services.correspondence import request_items_create
 from grants.services.recovery import recovery_notice_after_commit
 
 
@@ -260,8 +264,10 @@ def receipt_add(
     payee: str,
     description: str,
     amount: Decimal,
+    file: UploadedFile | None = None,
 ) -> Receipt:
-    """An entry of the list of receipts; numbered in order of entry."""
+    """An entry of the list of receipts; numbered in order of entry. The receipt's file, if
+    given, is checked like every upload and stored under a random name."""
     application = _lock_for_applicant(application, actor, PROOF_EDITABLE_STATES)
     if cost_line.application_id != application.pk:
         raise RuleViolated(_("Diese Ausgabenposition gehört nicht zu diesem Antrag."))
@@ -269,6 +275,12 @@ def receipt_add(
         raise RuleViolated(_("Das Belegdatum liegt in der Zukunft."))
     if not payee.strip() or not description.strip():
         raise RuleViolated(_("Bitte nennen Sie Empfänger*in und Zweck des Belegs."))
+    content_type = ""
+    if file is not None:
+        try:
+            content_type = check_upload(file)
+        except ValidationError as exc:
+            raise RuleViolated(exc.messages) from exc
     number = (application.receipts.aggregate(m=_Max("number"))["m"] or 0) + 1
     return Receipt.objects.create(
         application=application,
@@ -278,6 +290,10 @@ def receipt_add(
         payee=payee.strip()[:200],
         description=description.strip()[:200],
         amount=_money_in_range(amount, _("Beleg")),
+        file=file or "",
+        original_name=((file.name or "beleg") if file is not None else "")[:255],
+        content_type=content_type,
+        size=(file.size or 0) if file is not None else 0,
     )
 
 
@@ -285,6 +301,9 @@ def receipt_add(
 def receipt_remove(*, receipt: Receipt, actor: User) -> None:
     _lock_for_applicant(receipt.application, actor, PROOF_EDITABLE_STATES)
     Receipt.objects.filter(pk=receipt.pk).delete()
+    if receipt.file:
+        storage, name = receipt.file.storage, receipt.file.name
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
@@ -360,7 +379,7 @@ def application_request_proof_changes(
         raise RuleViolated(_("Bitte nennen Sie mindestens eine fehlende Unterlage oder Angabe."))
     if due_date <= timezone.localdate():
         raise RuleViolated(_("Die Frist muss in der Zukunft liegen."))
-    fire(
+    request = fire(
         application,
         "request_proof_changes",
         actor=actor,
@@ -368,6 +387,7 @@ def application_request_proof_changes(
         data={"items": items, "due_date": due_date},
         due_date=due_date,
     )
+    request_items_create(request=request, items=items)
     return application
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from grants.views.applicant import answers, detail, files, form, overview, proof
+from grants.views import documents
+from grants.views.applicant import answers, correspondence, detail, files, form, overview, proof
 
 app_name = "portal"
 urlpatterns = [
@@ -23,6 +24,19 @@ urlpatterns = [
         "antraege/<int:pk>/anlagen/<int:attachment_pk>/loeschen/",
         files.attachment_delete,
         name="attachment_delete",
+    ),
+    # Every file of the case (attachments, standard documents, message attachments), for the
+    # applicant's members and the programme's staff: grants/views/documents.py.
+    path(
+        "antraege/<int:pk>/dokumente/<str:kind>/<int:document_pk>/",
+        documents.document_open,
+        name="document",
+    ),
+    path("antraege/<int:pk>/nachrichten/", correspondence.message_post, name="messages"),
+    path(
+        "antraege/<int:pk>/nachforderung/<int:item_pk>/",
+        correspondence.request_item_answer_view,
+        name="request_item_answer",
     ),
     path("antraege/<int:pk>/bescheide/<int:letter_pk>/", files.letter_download, name="letter"),
     path("antraege/<int:pk>/pruefen/", form.check, name="check"),

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from grants.views.casework import answers, file, letters, meetings, payouts, queue
+from grants.views.casework import (
+    answers,
+    correspondence,
+    file,
+    letters,
+    meetings,
+    payouts,
+    proof,
+    queue,
+)
 
 app_name = "casework"
 
@@ -15,6 +24,9 @@ urlpatterns = [
     path("antraege/<int:pk>/", file.application_file, name="file"),
     path("antraege/<int:pk>/vermerk/", file.add_note, name="note"),
     path("antraege/<int:pk>/budget/", file.budget_preview, name="budget"),
+    # Before the step route, whose slug would take "nachrichten".
+    path("antraege/<int:pk>/nachrichten/", correspondence.message_post, name="messages"),
+    path("antraege/<int:pk>/belegliste.xlsx", proof.receipts_xlsx, name="receipts_xlsx"),
     path("antraege/<int:pk>/schreiben/<int:letter_id>/", letters.letter_download, name="letter"),
     # Before the steps' route, which would take "antrag" for a step's slug.
     path("antraege/<int:pk>/antrag/", answers.answers, name="answers"),

@@ -366,7 +366,9 @@ def test_pdf_is_stored_and_only_members_download_it(client, world, app, descript
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
-    assert "attachment" in response["Content-Disposition"]
+    # A PDF is shown in the browser; ?download=1 saves it (grants/views/documents.py).
+    assert response["Content-Disposition"].startswith("inline")
+    assert client.get(url + "?download=1")["Content-Disposition"].startswith("attachment")
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
 

@@ -3,7 +3,11 @@
 Measured on 26.11.2026 (SQLite), queries of one file page, of them on staff roles:
 submitted 35/9 before, 28/1 now; in review 60/12 before, 50/1 now; decision proposed 41/7
 before, 36/1 now; running with a paid payout 36/7 before, 31/1 now. Since staff log in with a
-second factor, django-otp reads the session's device once per request: one query more each."""
+second factor, django-otp reads the session's device once per request: one query more each.
+The file lists the documents and the history shows who opened which: four queries more each
+(openings, standard documents, files sent with messages, receipts); the message thread three
+more (its messages, the unread ones to mark as read, the items of the last request for missing
+items); after the merge of the proof checks (proof10) one more."""
 
 from decimal import Decimal
 
@@ -25,7 +29,7 @@ def _file(client, app):
 
 
 @pytest.mark.parametrize(
-    ("state", "most"), [(S.SUBMITTED, 29), (S.IN_REVIEW, 51), (S.DECISION_PROPOSED, 37)]
+    ("state", "most"), [(S.SUBMITTED, 37), (S.IN_REVIEW, 59), (S.DECISION_PROPOSED, 45)]
 )
 def test_the_case_file_reads_the_staff_roles_once(client, world, state, most):
     app = advance(draft(world), world, state)
@@ -41,4 +45,4 @@ def test_the_file_of_a_running_project_with_payouts(client, world):
     client.force_login(world.case_worker)
     queries = _file(client, app)
     assert len([sql for sql in queries if "grants_staffrole" in sql]) == 1
-    assert len(queries) <= 32
+    assert len(queries) <= 40

@@ -37,14 +37,18 @@ from grants.models import (
     Committee,
     CostLine,
     Decision,
+    DocumentKind,
     DocumentType,
     Meeting,
     Receipt,
     RepaymentClaim,
+    RequestItem,
     SavedQueueFilter,
+    ThreadAttachment,
     UnplannedIncome,
 )
 from grants.services import payouts as payout_services
+from grants.services.correspondence import thread_message_create
 from grants.services.decisions import decision_letter_create
 from notifications.models import Message
 from reporting import services as reporting_services
@@ -130,7 +134,6 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "plan",
             "plan_summary",
             "attachments",
-            "attachment",
             "attachment_delete",
             "letter",
             "check",
@@ -147,8 +150,14 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "proof_income_add",
             "proof_income_delete",
             "proof_attachment_add",
+            "messages",
+            "request_item_answer",
         ]
     },
+    # Every file of a case (grants/views/documents.py): the applicant's members and every staff
+    # role of the programme; the attachment's older address is the same view.
+    "portal:document": MEMBERS | CASE_WORKERS | FINANCE,
+    "portal:attachment": MEMBERS | CASE_WORKERS | FINANCE,
     "casework:start": ANY_CASE_WORKER,
     "casework:queue": ANY_CASE_WORKER,
     "casework:filter_save": ANY_CASE_WORKER,
@@ -165,6 +174,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "assign_me",
             "note",
             "budget",
+            "receipts_xlsx",
+            "messages",
             "letter",
             "step",
             "payout",
@@ -318,6 +329,10 @@ def _scenario() -> Scenario:
         payee="Druckerei",
         description="Flyer",
         amount=Decimal("10.00"),
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="r.pdf"),
+        original_name="r.pdf",
+        content_type="application/pdf",
+        size=15,
     )
     income = UnplannedIncome.objects.create(
         application=app, kind="private", description="Spende", amount=Decimal("10.00")
@@ -354,6 +369,21 @@ def _scenario() -> Scenario:
     )
     # The letter is made after the decision's commit, which a test transaction never reaches.
     letter = decision_letter_create(decision=Decision.objects.get(application=app))
+    # A message with a file, and an item of a request (answered when the request is open).
+    message = thread_message_create(application=app, actor=world.owner, body="Frage")
+    thread_attachment = ThreadAttachment.objects.create(
+        message=message,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="m.pdf"),
+        original_name="m.pdf",
+        content_type="application/pdf",
+        size=15,
+    )
+    request_item = RequestItem.objects.create(
+        application=app,
+        request=app.status_changes.latest("id"),
+        position=1,
+        text="Satzung",
+    )
     inactive = User.objects.create_user(email="neu2@example.org", password="x", is_active=False)
     saved = SavedQueueFilter.objects.create(
         user=world.case_worker, name="Meine", query="assigned=me"
@@ -368,6 +398,13 @@ def _scenario() -> Scenario:
         "receipt_pk": receipt.pk,
         "income_pk": income.pk,
         "doc_pk": document.pk,
+        "item_pk": request_item.pk,
+        "documents": [
+            (DocumentKind.ATTACHMENT, attachment.pk),
+            (DocumentKind.STANDARD_DOCUMENT, document.pk),
+            (DocumentKind.THREAD_ATTACHMENT, thread_attachment.pk),
+            (DocumentKind.RECEIPT, receipt.pk),
+        ],
         "invitation_pk": invitation.pk,
         "membership_pk": Membership.objects.get(user=world.colleague).pk,
         "token": token,
@@ -447,6 +484,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "run_id": ids["run_id"],
         "attachment_pk": ids["attachment_pk"],
         "receipt_pk": ids["receipt_pk"],
+        "item_pk": ids["item_pk"],
         "income_pk": ids["income_pk"],
         "doc_pk": ids["doc_pk"],
         "invitation_pk": ids["invitation_pk"],
@@ -478,6 +516,11 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         values["uidb64"], values["token"] = ids["verify"]
     if name == "applicants:password_reset_confirm":
         values["uidb64"], values["token"] = ids["reset"]
+    if name == "portal:document":
+        return [
+            reverse(name, args=[ids["application"], kind, document_pk])
+            for kind, document_pk in ids["documents"]
+        ]
     urls = []
     for slug in _slugs(name) if "slug" in route.params else [None]:
         kwargs = {param: values[param] for param in route.params if param != "slug"}

@@ -312,3 +312,26 @@ def test_repayment_and_interest(client, world, apps):
 def test_letter_templates(client, world):
     client.force_login(world.case_worker)
     _fuzz(client, reverse("casework:template", args=[world.programme.pk, "approval", "de"]))
+
+
+def test_message_thread_and_request_item_answers(client, world, apps):
+    from grants.services.applications import application_request_changes
+
+    app = apps["submitted"]
+    client.force_login(world.owner)
+    _fuzz(client, reverse("portal:messages", args=[app.pk]), names=["body"])
+    client.force_login(world.case_worker)
+    _fuzz(client, reverse("casework:messages", args=[app.pk]), names=["body"])
+    application_request_changes(
+        application=app,
+        actor=world.case_worker,
+        items=["Satzung"],
+        due_date=timezone.localdate() + dt.timedelta(days=7),
+    )
+    item = app.request_items.get()
+    client.force_login(world.owner)
+    _fuzz(
+        client,
+        reverse("portal:request_item_answer", args=[app.pk, item.pk]),
+        names=[f"item-{item.pk}-text"],
+    )

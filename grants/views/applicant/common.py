@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.formatting import eur
+from grants.forms.correspondence import RequestItemAnswerForm
 from grants.models import Application, ApplicationState, FinancingKind, PlanSummary, RepaymentClaim
+from grants.selectors.correspondence import open_request
 
 S = ApplicationState
 PROOF_STATES = (S.RUNNING, S.PROOF_DUE, S.PROOF_CHANGES_REQUESTED)
@@ -142,25 +144,22 @@ def _stored_figures(application: Application) -> PlanFigures:
     )
 
 
-def _open_request(application: Application) -> dict | None:
-    """The items and deadline of the request the applicant has to answer now."""
-    transition = {
-        S.CHANGES_REQUESTED: "request_changes",
-        S.PROOF_CHANGES_REQUESTED: "request_proof_changes",
-    }.get(application.state)
-    if transition is None:
-        return None
-    change = (
-        application.status_changes.filter(transition=transition)
-        .order_by("-created_at", "-id")
-        .first()
-    )
+def _open_request(application: Application, answer_forms: bool = False) -> dict | None:
+    """The items and deadline of the request the applicant has to answer now; each item with
+    its answer or, on the application's page, the form to answer it."""
+    change = open_request(application)
     if change is None:
         return None
     data = change.data or {}
     items = data.get("items") or [line for line in change.reason.splitlines() if line.strip()]
+    rows = list(change.items.select_related("answer").prefetch_related("answer__attachments"))
+    if answer_forms:
+        for row in rows:
+            row.form = None if row.answered else RequestItemAnswerForm(item=row)  # type: ignore[attr-defined]
     return {
         "items": items,
+        "rows": rows,
+        "answer_here": answer_forms,
         "due_date": application.response_due_date,
         "asked_at": change.created_at,
     }

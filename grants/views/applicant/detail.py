@@ -24,18 +24,22 @@ from grants.forms.applicant import (
     WaiveForm,
     WithdrawForm,
 )
+from grants.forms.correspondence import ThreadMessageForm
 from grants.models import (
     CHANGEABLE_STATES,
     EDITABLE_STATES,
     PAYABLE_STATES,
     Application,
+    ApplicationState,
     ChangeRequest,
     Decision,
     Payout,
 )
+from grants.selectors.correspondence import thread_of
 from grants.selectors.proof import claim_figures
 from grants.services.applications import application_withdraw
 from grants.services.changes import change_request_submit
+from grants.services.correspondence import thread_mark_read
 from grants.services.decisions import application_waive_appeal
 from grants.services.payouts import payout_request
 from grants.views.applicant.access import _application, _data, _refused
@@ -64,6 +68,7 @@ def _handler(application: Application) -> str:
 @login_required
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
+    thread_mark_read(application=application, user=request.user)
     decision = (
         application.decisions.filter(status=Decision.Status.CONFIRMED)
         .order_by("-confirmed_at")
@@ -84,7 +89,12 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "step_info": next_step(application),
             "timeline": timeline(application),
             "mails": _mails(application, request.user),
-            "request_items": _open_request(application),
+            "request_items": _open_request(application, answer_forms=True),
+            "thread": thread_of(application),
+            "thread_form": ThreadMessageForm()
+            if application.state != ApplicationState.DRAFT
+            else None,
+            "thread_post_url": reverse("portal:messages", args=[application.pk]),
             "decision": decision
             if decision and decision.outcome == Decision.Outcome.APPROVE
             else None,

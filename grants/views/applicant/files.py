@@ -16,10 +16,11 @@ from config.security import safe_next
 from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
 from grants.forms.applicant import AttachmentForm
-from grants.models import Attachment, DocumentType
+from grants.models import DocumentKind, DocumentType
 from grants.services.applications import attachment_add, attachment_remove
 from grants.views.applicant.access import _application, _data, _editable, _files, _locked, _refused
 from grants.views.applicant.form import _step_context
+from grants.views.documents import document_open
 
 
 @login_required
@@ -92,18 +93,12 @@ def attachment_delete(
     return redirect(safe_next(request, reverse("portal:attachments", args=[pk])))
 
 
-@login_required
 def attachment_download(
     request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
 ) -> FileResponse:
-    application = _application(request, pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    """The attachment's address from the application's steps: the one document view, so staff
+    of the programme open it here too (and are recorded doing so)."""
+    return document_open(request, pk=pk, kind=DocumentKind.ATTACHMENT, document_pk=attachment_pk)
 
 
 @login_required

@@ -140,7 +140,7 @@ def proof(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proof_receipt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    form = ReceiptForm(request.POST, application=application)
+    form = ReceiptForm(request.POST, request.FILES, application=application)
     if form.is_valid():
         try:
             receipt_add(application=application, actor=request.user, **form.cleaned_data)

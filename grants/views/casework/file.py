@@ -21,6 +21,7 @@ from core.money import parse_eur
 from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted
 from grants.forms import casework as f
+from grants.forms.correspondence import ThreadMessageForm
 from grants.lifecycle import is_offered, refusals
 from grants.models import (
     Application,
@@ -29,12 +30,20 @@ from grants.models import (
     Payout,
 )
 from grants.selectors.applications import application_rule_flags
+from grants.selectors.correspondence import request_items_of, thread_of
+from grants.selectors.documents import (
+    attachments_of,
+    receipt_files_of,
+    standard_documents_of,
+    thread_attachments_of,
+)
 from grants.selectors.payouts import open_payout_hints
-from grants.selectors.proof import proof_figures_for, proof_figures_of_file
+from grants.selectors.proof import proof_figures_for, proof_figures_of_file, receipt_list
 from grants.services.assessment import (
     internal_note_create,
 )
 from grants.services.base import MAX_LINE_AMOUNT, application_seen
+from grants.services.correspondence import thread_mark_read
 from grants.services.payouts import PROOF_UNDER_CHECK_STATES
 from grants.views.casework.access import application_for_case_worker
 from grants.views.casework.steps import STEPS
@@ -48,7 +57,8 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     blocked = [(s, reasons) for s in STEPS.values() if (reasons := s.why_not(app, user))]
     timeline = sorted(
         [("change", c.created_at, c) for c in app.status_changes.select_related("actor")]
-        + [("note", n.created_at, n) for n in app.internal_notes.select_related("author")],
+        + [("note", n.created_at, n) for n in app.internal_notes.select_related("author")]
+        + [("opening", o.opened_at, o) for o in app.document_openings.select_related("actor")],
         key=lambda row: row[1],
         reverse=True,
     )
@@ -81,7 +91,10 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "flags": application_rule_flags(app, plan),
         "cost_lines": cost_lines,
         "financing_lines": list(app.financing_lines.select_related("category")),
-        "attachments": list(app.attachments.select_related("document_type")),
+        "attachments": attachments_of(app),
+        "standard_documents": standard_documents_of(app),
+        "thread_attachments": thread_attachments_of(app),
+        "receipt_files": receipt_files_of(app),
         "letters": list(app.letters.all()),
         "decisions": list(
             app.decisions.select_related("proposed_by", "confirmed_by").prefetch_related(
@@ -98,10 +111,15 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "payout_hints": open_payout_hints(app) if app.state in PROOF_UNDER_CHECK_STATES else [],
         "proof_check": proof_check,
         "proof_figures": proof_figures_of_file(app, proof_check, cost_lines),
+        "receipts": receipt_list(app) if app.receipts.exists() else None,
         "steps": steps,
         "blocked": blocked,
         "timeline": timeline,
         "note_form": f.NoteForm(),
+        "thread": thread_of(app),
+        "thread_form": ThreadMessageForm(),
+        "thread_post_url": reverse("casework:messages", args=[app.pk]),
+        "request_item_rows": request_items_of(app),
         "today": timezone.localdate(),
     }
 
@@ -110,6 +128,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
 @require_GET
 def application_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
+    thread_mark_read(application=app, user=request.user)
     return render(request, "grants/casework/file.html", file_context(request, app))
 
 
@@ -175,6 +194,7 @@ def step_view(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpResp
             "pending": app.pending_decision,
             "proof_figures": proof_figures_for(app) if step.shows_approved_amount else None,
             "refused": request.method == "POST" and form.errors,
+            "receipts": receipt_list(app) if step.shows_receipts else None,
         },
         status=status,
     )

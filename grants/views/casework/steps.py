@@ -72,6 +72,7 @@ class Step:
     previews_budget: bool = False  # the form's amounts against the budget, live
     # Said while the step runs (the button is then inactive); steps that make a letter say so.
     busy: StrOrPromise = STEP_RUNNING
+    shows_receipts: bool = False  # the list of receipts against the plan (Belegliste)
 
     def offered(self, app: Application, user) -> bool:
         if self.transitions:
@@ -202,6 +203,7 @@ STEPS: dict[str, Step] = {
             proof_check_create,
             ("accept_proof",),
             shows_approved_amount=True,
+            shows_receipts=True,
         ),
         Step(
             "rueckforderung",
