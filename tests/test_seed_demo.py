@@ -166,11 +166,13 @@ class SeedDemoTests(TestCase):
         )
         decisions = split.values("decision").annotate(years=Count("id")).filter(years__gte=2)
         assert decisions.count() >= 3
-        # The portal's own split by project days, as the notice form suggests it.
+        # The portal's own split by project days, as the notice form suggests it, over at most
+        # the two fiscal years the programme allows (a 24-month project touches three).
         for decision in Decision.objects.filter(pk__in=decisions.values("decision")):
             shares = dict(decision.year_amounts.values_list("fiscal_year", "amount"))
+            assert len(shares) <= 2
             assert shares == suggest_year_split(
-                decision.amount, decision.funding_start, decision.funding_end
+                decision.amount, decision.funding_start, decision.funding_end, max_years=2
             )
 
     def test_each_programme_has_open_calls_on_each_decision_track(self):

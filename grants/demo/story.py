@@ -329,7 +329,9 @@ class Story:
                 "und des Kosten- und Finanzierungsplans.",
                 conditions=DEFAULT_CONDITIONS,
                 financing_type=financing_type,
-                year_amounts=decisions.suggest_year_split(granted, *funding),
+                year_amounts=decisions.suggest_year_split(
+                    granted, *funding, max_years=app.programme.max_fiscal_years
+                ),
             )
 
         return self._add(on, "Bewilligungsvorschlag", run)

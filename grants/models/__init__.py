@@ -10,7 +10,8 @@
 - ``committees``: committees, meetings, agenda items, votes;
 - ``decisions``: decisions, amounts per year, payment plans, letters and letter templates;
 - ``payouts``; ``proof``: receipts, proof checks, repayment claims, base rates;
-- ``changes``: change requests; ``audit``: status-change records and domain events.
+- ``changes``: change requests; ``early_start``: vorzeitiger Maßnahmebeginn;
+  ``decision_rules``: the programme's rules a proposed approval must keep; ``audit``: status-change records and domain events.
 
 Everything is importable from ``grants.models`` (migrations import ``attachment_path`` and
 ``letter_path`` from here)."""
@@ -84,6 +85,7 @@ from grants.models.base import (
     AppendOnly,
     add_months,
     money,
+    period_last_day,
 )
 from grants.models.budgets import (
     Budget,
@@ -103,6 +105,13 @@ from grants.models.committees import (
     Meeting,
     MemberVote,
 )
+from grants.models.decision_rules import (
+    approval_refusals,
+    binding_vote,
+    financing_type_rule_met,
+    period_rules_met,
+    vote_respected,
+)
 from grants.models.decisions import (
     Decision,
     DecisionYearAmount,
@@ -111,6 +120,11 @@ from grants.models.decisions import (
     LetterTemplate,
     PlannedInstalment,
     letter_path,
+)
+from grants.models.early_start import (
+    EARLY_START_STATES,
+    EarlyStart,
+    earliest_funding_start,
 )
 from grants.models.payouts import (
     Payout,
@@ -151,6 +165,7 @@ __all__ = [
     "CENT",
     "CHANGEABLE_STATES",
     "COMMITTED_STATES",
+    "EARLY_START_STATES",
     "EDITABLE_STATES",
     "FINANCE",
     "GRANTED_STATES",
@@ -193,6 +208,7 @@ __all__ = [
     "DecisionYearAmount",
     "DocumentType",
     "DomainEvent",
+    "EarlyStart",
     "FieldOfAction",
     "FileNumberSequence",
     "FinancingCategory",
@@ -227,9 +243,13 @@ __all__ = [
     "application_payable",
     "application_still_running",
     "approval_proposed",
+    "approval_refusals",
     "attachment_path",
+    "binding_vote",
     "call_open",
     "committee_required",
+    "earliest_funding_start",
+    "financing_type_rule_met",
     "funding_period_over",
     "funding_period_started",
     "grant_requested",
@@ -240,6 +260,8 @@ __all__ = [
     "not_started_yet",
     "nothing_to_repay",
     "own_share_rule_met",
+    "period_last_day",
+    "period_rules_met",
     "period_within_limit",
     "plan_balances",
     "project_described",
@@ -249,5 +271,6 @@ __all__ = [
     "something_to_repay",
     "staff_roles",
     "vote_requirement_met",
+    "vote_respected",
     "within_cap",
 ]

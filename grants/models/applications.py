@@ -50,6 +50,11 @@ from grants.models.application_rules import (
     within_cap,
 )
 from grants.models.base import MONEY, ZERO, add_months, money
+from grants.models.decision_rules import (
+    financing_type_rule_met,
+    period_rules_met,
+    vote_respected,
+)
 from grants.models.programmes import (
     OWN_SHARE_KINDS,
     Area,
@@ -330,13 +335,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=S.IN_REVIEW,
+        source=[S.IN_REVIEW, S.VOTED],
         target=S.AWAITING_VOTE,
         permission=CASE_WORKER,
         conditions=[committee_required],
     )
     def refer_to_committee(self) -> None:
-        """Put on the agenda of the deciding committee."""
+        """Put on the agenda of the deciding committee; again after a vote, when the
+        decision is to deviate from it (a new vote replaces the earlier one)."""
 
     @transition(field=state, source=S.AWAITING_VOTE, target=S.VOTED, permission=CASE_WORKER)
     def record_vote(self) -> None:
@@ -375,7 +381,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.DECISION_PROPOSED,
         target=S.APPROVED,
         permission=SECOND_CASE_WORKER,
-        conditions=[approval_proposed],
+        conditions=[approval_proposed, financing_type_rule_met, vote_respected, period_rules_met],
     )
     def approve(self, *, decision: Decision, appeal_deadline: dt.date) -> None:
         """Bewilligung confirmed by a second person; the service commits the budget."""

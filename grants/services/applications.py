@@ -45,6 +45,7 @@ from grants.services.base import (
     _unless_changed,
     logger,
 )
+from grants.services.early_start import early_start_create
 
 
 @transaction.atomic
@@ -81,8 +82,17 @@ def _next_file_number(application: Application) -> str:
 
 @transaction.atomic
 def application_submit(*, application: Application, actor: User) -> Application:
+    """Einreichen. A draft that asks to start early becomes a request for consent to the
+    early start (vorzeitiger Maßnahmebeginn) as it is submitted, decided by the case worker."""
     check(application, "submit", actor)
     fire(application, "submit", actor=actor, file_number=_next_file_number(application))
+    if application.early_start_requested and not application.early_starts.exists():
+        early_start_create(
+            application=application,
+            actor=actor,
+            requested_start=application.start_date,
+            reason=application.early_start_reason,
+        )
     return application
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views.applicant import detail, files, form, overview, proof
+from grants.views.applicant import detail, early_start, files, form, overview, proof
 
 app_name = "portal"
 urlpatterns = [
@@ -31,6 +31,7 @@ urlpatterns = [
     path("antraege/<int:pk>/rechtsbehelfsverzicht/", detail.waive, name="waive"),
     path("antraege/<int:pk>/mittelabruf/", detail.payout, name="payout"),
     path("antraege/<int:pk>/aenderung/", detail.change_request, name="change_request"),
+    path("antraege/<int:pk>/vorzeitiger-beginn/", early_start.early_start, name="early_start"),
     path("antraege/<int:pk>/verwendungsnachweis/", proof.proof, name="proof"),
     path(
         "antraege/<int:pk>/verwendungsnachweis/belege/",

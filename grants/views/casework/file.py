@@ -78,6 +78,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         .prefetch_related("checklist_answers__item", "scores__criterion")
         .first(),
         "agenda_items": list(app.agenda_items.select_related("meeting__committee")),
+        "early_starts": list(app.early_starts.all()),
         "payouts": payouts,
         "claims": claims,
         "proof_check": app.proof_checks.prefetch_related("lines__cost_line").first(),

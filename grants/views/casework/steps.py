@@ -13,6 +13,7 @@ from grants.forms import casework as f
 from grants.lifecycle import is_offered, refusals, transition_of
 from grants.models import (
     CHANGEABLE_STATES,
+    EARLY_START_STATES,
     PAYABLE_STATES,
     Application,
     ApplicationState,
@@ -35,6 +36,7 @@ from grants.services.decisions import (
     decision_propose_rejection,
     decision_return,
 )
+from grants.services.early_start import early_start_decide, early_start_offered
 from grants.services.payouts import (
     payout_plan,
     payout_plan_from_decision,
@@ -117,6 +119,14 @@ STEPS: dict[str, Step] = {
             f.AgendaForm,
             agenda_item_create,
             ("refer_to_committee",),
+        ),
+        Step(
+            "vorzeitiger-beginn",
+            gettext_lazy("Über den vorzeitigen Beginn entscheiden"),
+            f.EarlyStartDecisionForm,
+            early_start_decide,
+            states=EARLY_START_STATES,
+            when=early_start_offered,
         ),
         Step(
             "bewilligung",
