@@ -108,9 +108,7 @@ from grants.models.committees import (
 from grants.models.decision_rules import (
     approval_refusals,
     binding_vote,
-    financing_type_rule_met,
-    period_rules_met,
-    vote_respected,
+    programme_rules_kept,
 )
 from grants.models.decisions import (
     Decision,
@@ -249,7 +247,6 @@ __all__ = [
     "call_open",
     "committee_required",
     "earliest_funding_start",
-    "financing_type_rule_met",
     "funding_period_over",
     "funding_period_started",
     "grant_requested",
@@ -261,9 +258,9 @@ __all__ = [
     "nothing_to_repay",
     "own_share_rule_met",
     "period_last_day",
-    "period_rules_met",
     "period_within_limit",
     "plan_balances",
+    "programme_rules_kept",
     "project_described",
     "rejection_proposed",
     "repayment_settled",
@@ -271,6 +268,5 @@ __all__ = [
     "something_to_repay",
     "staff_roles",
     "vote_requirement_met",
-    "vote_respected",
     "within_cap",
 ]

@@ -50,11 +50,7 @@ from grants.models.application_rules import (
     within_cap,
 )
 from grants.models.base import MONEY, ZERO, add_months, money
-from grants.models.decision_rules import (
-    financing_type_rule_met,
-    period_rules_met,
-    vote_respected,
-)
+from grants.models.decision_rules import programme_rules_kept
 from grants.models.programmes import (
     OWN_SHARE_KINDS,
     Area,
@@ -219,12 +215,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @property
     def needs_committee_vote(self) -> bool:
+        return self.needs_committee_vote_for(None)
+
+    def needs_committee_vote_for(self, plan: PlanSummary | None) -> bool:
         track = self.call.decision_track
         if track == Call.DecisionTrack.COMMITTEE:
             return True
         if track == Call.DecisionTrack.ADMINISTRATION:
             return False
-        return self.plan.requested_amount > self.programme.administrative_decision_limit
+        plan = plan or self.plan
+        return plan.requested_amount > self.programme.administrative_decision_limit
 
     @property
     def pending_decision(self) -> Decision | None:
@@ -381,7 +381,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.DECISION_PROPOSED,
         target=S.APPROVED,
         permission=SECOND_CASE_WORKER,
-        conditions=[approval_proposed, financing_type_rule_met, vote_respected, period_rules_met],
+        conditions=[approval_proposed, programme_rules_kept],
     )
     def approve(self, *, decision: Decision, appeal_deadline: dt.date) -> None:
         """Bewilligung confirmed by a second person; the service commits the budget."""

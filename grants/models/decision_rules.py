@@ -19,14 +19,16 @@ from grants.models.programmes import FinancingType
 from grants.rules import condition
 
 if TYPE_CHECKING:
+    from grants.models.application_rules import PlanSummary
     from grants.models.applications import Application
     from grants.models.committees import CommitteeVote
     from grants.models.decisions import Decision
 
 
-def financing_type_refusals(decision: Decision) -> list[str]:
+def financing_type_refusals(decision: Decision, plan: PlanSummary | None = None) -> list[str]:
     application = decision.application
-    expected = application.programme.financing_type_ruled(decision.amount, application.plan)
+    plan = plan or application.plan
+    expected = application.programme.financing_type_ruled(decision.amount, plan)
     if (
         expected is None
         or decision.financing_type == expected
@@ -51,14 +53,14 @@ def binding_vote(application: Application) -> CommitteeVote | None:
     return application.votes.order_by("-meeting_date", "-id").first()
 
 
-def vote_refusals(decision: Decision) -> list[str]:
+def vote_refusals(decision: Decision, plan: PlanSummary | None = None) -> list[str]:
     """Above the administration's limit an approval needs a yes vote and at most the
     recommended amount; a deviation needs a new vote or, where the programme allows it, a
     recorded reason that the second person confirms."""
     from grants.models.committees import CommitteeVote
 
     application = decision.application
-    if not application.needs_committee_vote:
+    if not application.needs_committee_vote_for(plan or application.plan):
         return []
     vote = binding_vote(application)
     if vote is None:
@@ -143,9 +145,10 @@ def period_refusals(decision: Decision) -> list[str]:
 
 
 def approval_refusals(decision: Decision) -> list[str]:
+    plan = decision.application.plan
     return [
-        *financing_type_refusals(decision),
-        *vote_refusals(decision),
+        *financing_type_refusals(decision, plan),
+        *vote_refusals(decision, plan),
         *period_refusals(decision),
     ]
 
@@ -156,34 +159,17 @@ def _pending_approval(app: Application) -> Decision | None:
     proposal = app.pending_decision
     if proposal is None or proposal.outcome != Decision.Outcome.APPROVE:
         return None
+    proposal.application = app  # the same object, with what it has read already
     return proposal
 
 
 @condition(
     gettext_lazy(
-        "Die Finanzierungsart weicht von der Regel des Programms ab und es ist keine Begründung erfasst."
+        "Der Vorschlag verletzt die Regeln des Programms: Finanzierungsart ohne Begründung abweichend, Abweichung vom Votum des Gremiums ohne neues Votum oder zulässige Begründung, Höchstlaufzeit, Zahl der Haushaltsjahre oder Beginn vor Antragseingang ohne Zustimmung zum vorzeitigen Beginn."
     )
 )
-def financing_type_rule_met(app: Application) -> bool:
+def programme_rules_kept(app: Application) -> bool:
+    """One condition for all of them: the case file asks it on every page that offers the
+    confirmation, and the rules share their reads (plan, proposal)."""
     proposal = _pending_approval(app)
-    return proposal is None or not financing_type_refusals(proposal)
-
-
-@condition(
-    gettext_lazy(
-        "Die Bewilligung weicht vom Votum des Gremiums ab (keine Ja-Mehrheit oder mehr als empfohlen) ohne neues Votum oder zulässige Begründung."
-    )
-)
-def vote_respected(app: Application) -> bool:
-    proposal = _pending_approval(app)
-    return proposal is None or not vote_refusals(proposal)
-
-
-@condition(
-    gettext_lazy(
-        "Der Förderzeitraum verletzt die Regeln des Programms (Höchstlaufzeit, Zahl der Haushaltsjahre oder Beginn vor Antragseingang ohne Zustimmung zum vorzeitigen Beginn)."
-    )
-)
-def period_rules_met(app: Application) -> bool:
-    proposal = _pending_approval(app)
-    return proposal is None or not period_refusals(proposal)
+    return proposal is None or not approval_refusals(proposal)

@@ -273,6 +273,14 @@ def decision_confirm(
     if decision is None:
         raise RuleViolated(_("Es liegt kein Entscheidungsvorschlag vor."))
     if decision.outcome == Decision.Outcome.APPROVE:
+        try:
+            check(application, "approve", actor)
+        except RuleViolated:
+            # Say which of the programme's rules the proposal breaks, not only that it does.
+            detailed = approval_refusals(decision)
+            if detailed:
+                raise RuleViolated(detailed) from None
+            raise
         name, data = "approve", {"decision_id": decision.pk, "amount": decision.amount}
         appeal_deadline = add_months(
             timezone.localdate(), application.programme.appeal_period_months

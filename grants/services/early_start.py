@@ -124,5 +124,7 @@ def early_start_decide(
 
 
 def early_start_offered(application: Application) -> bool:
-    """Whether the case file offers the decision step."""
-    return application.state != S.DRAFT and _early_start_open(application) is not None
+    """Whether the case file offers the decision step (reads the prefetched early starts)."""
+    return application.state != S.DRAFT and any(
+        early.state == EarlyStart.State.REQUESTED for early in application.early_starts.all()
+    )

@@ -172,7 +172,7 @@ def test_confirming_checks_the_vote_again(world, voted):
     _propose(app, world, D("8000.00"))
     # The recorded vote is corrected afterwards (e.g. a counting error in the minutes).
     CommitteeVote.objects.filter(application=app).update(recommended_amount=D("3000.00"))
-    with pytest.raises(RuleViolated, match="weicht vom Votum des Gremiums ab"):
+    with pytest.raises(RuleViolated, match="übersteigt den vom Gremium empfohlenen Betrag"):
         decision_confirm(application=app, actor=world.second_case_worker)
     app.refresh_from_db()
     assert app.state == S.DECISION_PROPOSED

@@ -322,7 +322,9 @@ def test_the_confirmation_checks_the_rules_again(rules_world):
     rules_world.programme.financing_type_rules.filter(amount_up_to__isnull=True).update(
         financing_type=FinancingType.DEFICIT
     )
-    with pytest.raises(RuleViolated, match="Finanzierungsart weicht von der Regel"):
+    with pytest.raises(
+        RuleViolated, match=r"Eine andere Finanzierungsart .* braucht eine Begründung"
+    ):
         decision_confirm(application=app, actor=rules_world.second_case_worker)
     app.refresh_from_db()
     assert app.state == S.DECISION_PROPOSED

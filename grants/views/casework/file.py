@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,8 +40,15 @@ from grants.views.casework.steps import STEPS
 def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     user = request.user
     plan = app.plan
-    steps = [s for s in STEPS.values() if s.offered(app, user)]
-    blocked = [(s, reasons) for s in STEPS.values() if (reasons := s.why_not(app, user))]
+    # Each step's rules are asked once: conditions read the plan and the proposal.
+    prefetch_related_objects([app], "early_starts")
+    offered = {slug: step.offered(app, user) for slug, step in STEPS.items()}
+    steps = [s for s in STEPS.values() if offered[s.slug]]
+    blocked = [
+        (s, reasons)
+        for s in STEPS.values()
+        if (reasons := s.why_not(app, user, offered=offered[s.slug]))
+    ]
     timeline = sorted(
         [("change", c.created_at, c) for c in app.status_changes.select_related("actor")]
         + [("note", n.created_at, n) for n in app.internal_notes.select_related("author")],

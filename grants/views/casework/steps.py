@@ -74,9 +74,12 @@ class Step:
             return any(is_offered(app, name, user) for name in self.transitions)
         return app.state in self.states and (self.when is None or self.when(app))
 
-    def why_not(self, app: Application, user) -> list[str]:
-        """Refusals of a step that exists in this state but is not allowed for this person."""
-        if not self.transitions or self.offered(app, user):
+    def why_not(self, app: Application, user, offered: bool | None = None) -> list[str]:
+        """Refusals of a step that exists in this state but is not allowed for this person
+        (``offered``: what :meth:`offered` said, when the caller asked it already)."""
+        if offered is None:
+            offered = self.offered(app, user)
+        if not self.transitions or offered:
             return []
         reasons: list[str] = []
         for name in self.transitions:
