@@ -3,7 +3,8 @@
 #   make run    install everything, migrate, load demo data, serve on 127.0.0.1:8000
 #   make test   install everything, run the whole pytest suite with coverage and its floor
 #               (pyproject.toml); to narrow: make test PYTEST_ARGS="-k foo" COVERAGE=
-#   make lint   ruff check, ruff format --check, missing migrations, Dockerfile, compose.yaml
+#   make lint   ruff check, ruff format --check, mypy (with its ratchet list), missing migrations,
+#               Dockerfile, compose.yaml
 #
 # Installs are guarded by stamp files, so a repeated run only does work when pyproject.toml or
 # package-lock.json changed. DATABASE_URL from the environment picks the database (default SQLite).
@@ -50,6 +51,9 @@ install: $(PY_STAMP) $(VENDOR_STAMP)
 
 vendor: $(VENDOR_STAMP)
 
+# Links in the demo's and the worker's mails point where the server listens, unless
+# PORTAL_BASE_URL is set (README, "Port and development mails").
+run: export PORTAL_BASE_URL ?= http://$(HOST_PORT)
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
@@ -70,6 +74,7 @@ screenshots: install
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PYTHON) scripts/mypy_ratchet.py
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/hadolint Dockerfile
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec compose.yaml

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -16,14 +16,7 @@ from applicants.models import Applicant, ApplicantKind, StandardDocument, User
 from applicants.services import PROFILE_FIELDS
 from applicants.uploads import accepted_formats, check_upload
 from applicants.validators import normalise_iban
-
-
-class DateInput(forms.DateInput):
-    # The browser's date picker; the value is sent as ISO date whatever the locale.
-    input_type = "date"
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+from core.forms import DatePartsField
 
 
 class RegistrationForm(forms.Form):
@@ -105,12 +98,16 @@ class KernPasswordResetForm(PasswordResetForm):
             kwargs={"uidb64": context["uid"], "token": context["token"]},
         )
         services.password_reset_mail(
-            user=context["user"], reset_url=f"{context['protocol']}://{context['domain']}{path}"
+            user=context["user"], reset_url=settings.PORTAL_BASE_URL + path
         )
 
 
 class KernSetPasswordForm(SetPasswordForm):
     pass
+
+
+class KernPasswordChangeForm(PasswordChangeForm):
+    """ "Passwort ändern" in place: the current password, then the new one twice."""
 
 
 class AccountForm(forms.Form):
@@ -149,7 +146,8 @@ class ApplicantForm(forms.ModelForm):
     class Meta:
         model = Applicant
         fields = list(PROFILE_FIELDS)
-        widgets = {"tax_exemption_date": DateInput(), "kind": forms.Select}
+        widgets = {"kind": forms.Select}
+        field_classes = {"tax_exemption_date": DatePartsField}
         help_texts = {
             "name": _("Bei Einzelpersonen: Vor- und Nachname."),
             "iban": _("Zum Beispiel DE89 3704 0044 0532 0130 00. Leerzeichen sind erlaubt."),
@@ -193,10 +191,9 @@ class ApplicantForm(forms.ModelForm):
 class StandardDocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Art des Dokuments"), choices=StandardDocument.Kind.choices)
     file = forms.FileField(label=_("Datei"))
-    valid_until = forms.DateField(
+    valid_until = DatePartsField(
         label=_("gültig bis"),
         required=False,
-        widget=DateInput(),
         help_text=_(
             "Zum Beispiel beim Freistellungsbescheid. Leer lassen, wenn das Dokument nicht abläuft."
         ),

@@ -34,6 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applicants.models import User
 from config.security import safe_next
+from core.types import AuthenticatedHttpRequest
 from grants.models import StaffRole
 
 APP_DEVICE_NAME = "Authenticator-App"
@@ -71,7 +72,7 @@ class SecondFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         user = request.user
         if not needs_second_factor(user):
             return self.get_response(request)
@@ -86,7 +87,7 @@ class SecondFactorMiddleware:
         return redirect(_with_next(step, request.get_full_path()))
 
     @staticmethod
-    def _session_expired(request: HttpRequest) -> HttpResponse | None:
+    def _session_expired(request: AuthenticatedHttpRequest) -> HttpResponse | None:
         now = time.time()
         session = request.session
         if _STARTED not in session or _SEEN not in session:
@@ -143,7 +144,7 @@ def _verified_device(user: User, token: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     next_url = safe_next(request, reverse("home"))
     if not needs_second_factor(user) or user.is_verified():
@@ -187,7 +188,7 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     next_url = safe_next(request, reverse("home"))
     if not needs_second_factor(user):
@@ -229,7 +230,7 @@ def _grouped(config_url: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Shows a fresh set of codes once: after enrolment, or on request of a verified person."""
     user = request.user
     next_url = safe_next(request, reverse("home"))

@@ -25,6 +25,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("konto/", views.account, name="account"),
+    path("konto/passwort/", views.PasswordChangeView.as_view(), name="password_change"),
     path("konto/daten/", views.account_export, name="account_export"),
     path("konto/loeschen/", views.account_delete, name="account_delete"),
     path("profil/", views.profile, name="profile"),

@@ -27,6 +27,7 @@ from applicants.forms import (
     AccountForm,
     ApplicantForm,
     InvitationForm,
+    KernPasswordChangeForm,
     KernPasswordResetForm,
     KernSetPasswordForm,
     RegistrationForm,
@@ -37,7 +38,9 @@ from applicants.models import Membership, User
 from applicants.second_factor import needs_second_factor
 from config.forms import LoginForm
 from config.security import safe_next
+from core.types import AuthenticatedHttpRequest
 from grants.errors import NotPermitted, RuleViolated
+from grants.permissions import staff_start_page
 
 RATE_LIMITED = 429
 
@@ -47,7 +50,7 @@ def _data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _files(request: HttpRequest):
+def _files(request: AuthenticatedHttpRequest):
     return request.FILES if request.method == "POST" else None
 
 
@@ -94,7 +97,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 language=data["language"],
-                base_url=request.build_absolute_uri("/"),
+                base_url=settings.PORTAL_BASE_URL,
             )
             request.session["registered_email"] = data["email"]
             return _with_language(redirect("applicants:register_done"), data["language"])
@@ -135,7 +138,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
                 email__iexact=form.cleaned_data["email"], is_active=False
             ).first()
             if user is not None:
-                services.send_verification(user=user, base_url=request.build_absolute_uri("/"))
+                services.send_verification(user=user, base_url=settings.PORTAL_BASE_URL)
             # The same answer for every address: the form does not reveal who has an account.
             messages.success(
                 request,
@@ -173,8 +176,11 @@ class LoginView(auth_views.LoginView):
         return _with_language(response, user.language)
 
     def get_default_redirect_url(self):
-        # People acting for an applicant start on their applications; everyone else on the
-        # start page (staff have their own areas).
+        # Staff land where their work is (case work or finance), people acting for an
+        # applicant on their applications, everyone else on the start page.
+        start = staff_start_page(self.request.user)
+        if start is not None:
+            return start
         if selectors.applicants_for_user(self.request.user).exists():
             return reverse("portal:dashboard")
         return reverse("home")
@@ -239,9 +245,21 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "applicants/password_reset_complete.html"
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password while logged in; the session stays valid, others end."""
+
+    form_class = KernPasswordChangeForm
+    template_name = "applicants/password_change.html"
+    success_url = reverse_lazy("applicants:account")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Ihr neues Passwort ist gespeichert."))
+        return super().form_valid(form)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = AccountForm(
         _data(request),
@@ -261,7 +279,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_export(request: HttpRequest) -> FileResponse:
+def account_export(request: AuthenticatedHttpRequest) -> FileResponse:
     filename = f"foerderportal-daten-{timezone.localdate():%Y-%m-%d}.zip"
     return FileResponse(
         privacy.account_export(user=request.user),
@@ -273,7 +291,7 @@ def account_export(request: HttpRequest) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     check = privacy.account_deletion_check(request.user)
     form = AccountDeleteForm(_data(request), user=request.user)
     if request.method == "POST" and not check.refusals and form.is_valid():
@@ -293,7 +311,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     applicants = list(selectors.applicants_for_user(request.user))
     if len(applicants) == 1:
         return redirect("applicants:applicant", pk=applicants[0].pk)
@@ -302,7 +320,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def applicant_create(request: HttpRequest) -> HttpResponse:
+def applicant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_staff:
         raise PermissionDenied
     form = ApplicantForm(
@@ -332,7 +350,7 @@ def applicant_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_get(request.user, pk)
     applicant = membership.applicant
     documents = selectors.current_documents(applicant)
@@ -353,7 +371,7 @@ def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _owner_membership(request: HttpRequest, pk: int) -> Membership:
+def _owner_membership(request: AuthenticatedHttpRequest, pk: int) -> Membership:
     membership = selectors.membership_get(request.user, pk)
     if membership.role != Membership.Role.OWNER:
         raise PermissionDenied
@@ -362,7 +380,7 @@ def _owner_membership(request: HttpRequest, pk: int) -> Membership:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     applicant = _owner_membership(request, pk).applicant
     form = ApplicantForm(_data(request), instance=applicant)
     refusal = None
@@ -386,7 +404,7 @@ def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+def document_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     applicant = selectors.membership_get(request.user, pk).applicant
     form = StandardDocumentForm(_data(request), _files(request))
     refusal = None
@@ -412,7 +430,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, doc_pk: int) -> FileResponse:
+def document_download(request: AuthenticatedHttpRequest, doc_pk: int) -> FileResponse:
     document = selectors.standard_document_get(request.user, doc_pk)
     return FileResponse(
         document.file.open("rb"),
@@ -424,7 +442,7 @@ def document_download(request: HttpRequest, doc_pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def document_delete(request: HttpRequest, doc_pk: int) -> HttpResponse:
+def document_delete(request: AuthenticatedHttpRequest, doc_pk: int) -> HttpResponse:
     document = selectors.standard_document_get(request.user, doc_pk)
     try:
         services.standard_document_remove(document=document, actor=request.user)
@@ -436,7 +454,7 @@ def document_delete(request: HttpRequest, doc_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest, pk: int) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     applicant = _owner_membership(request, pk).applicant
     form = InvitationForm(_data(request))
     refusal = None
@@ -451,7 +469,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
                     applicant=applicant,
                     actor=request.user,
                     email=form.cleaned_data["email"],
-                    base_url=request.build_absolute_uri("/"),
+                    base_url=settings.PORTAL_BASE_URL,
                 )
             except RuleViolated as exc:
                 refusal = exc.messages
@@ -471,7 +489,9 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_cancel(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_cancel(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
     applicant = _owner_membership(request, pk).applicant
     invitation = get_object_or_404(applicant.invitations, pk=invitation_pk)
     services.invitation_cancel(invitation=invitation, actor=request.user)
@@ -481,7 +501,7 @@ def invitation_cancel(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     own = selectors.membership_get(request.user, pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user", "applicant"), pk=membership_pk, applicant_id=pk

@@ -2,7 +2,9 @@
 ``core.forms.KernFormRenderer`` (settings.FORM_RENDERER)."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from config.security import normalise_login
@@ -26,3 +28,27 @@ class LoginForm(AuthenticationForm):
         # Addresses are stored lower-case; " Anna@Example.org" or full-width letters name the
         # same account, and django-axes counts its failures under the same key.
         return normalise_login(self.cleaned_data["username"])
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            # Only with the right password does the form say that the account exists but is
+            # not confirmed yet; a wrong password gets the same answer as an unknown address.
+            user = (
+                get_user_model()
+                .objects.filter(email=self.cleaned_data.get("username", ""), is_active=False)
+                .first()
+            )
+            if user is not None and user.check_password(self.cleaned_data.get("password", "")):
+                self.unconfirmed = True
+                raise ValidationError(
+                    _(
+                        "Ihr Konto ist noch nicht bestätigt. Bitte öffnen Sie den Link aus "
+                        "unserer E-Mail. Sie können einen neuen Link anfordern."
+                    ),
+                    code="unconfirmed",
+                ) from None
+            raise
+
+    unconfirmed = False

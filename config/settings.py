@@ -7,6 +7,7 @@ Development defaults are safe to run on a laptop; production is switched on with
 import datetime as dt
 import ipaddress
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -246,8 +247,17 @@ NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10)
 NOTIFICATIONS_RETRY_SECONDS = env_int("NOTIFICATIONS_RETRY_SECONDS", 60)
 # The daily digest for case workers goes out on the first periodic run after this hour.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
-# Absolute address of the portal for links in mails.
-PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")
+# The portal's public address (scheme, host, port; no path): every link in a mail is built from
+# it, never from the Host header of a request. `make run` sets it to the address it serves on.
+# PORTAL_URL is its former name, still read.
+PORTAL_BASE_URL = env_str(
+    "PORTAL_BASE_URL", os.environ.get("PORTAL_URL") or "http://127.0.0.1:8000"
+).rstrip("/")
+if not re.fullmatch(r"https?://[^/\s?#]+", PORTAL_BASE_URL):
+    raise ImproperlyConfigured(
+        f"PORTAL_BASE_URL must be like https://foerderportal.example.org, not {PORTAL_BASE_URL!r}"
+    )
+PORTAL_URL = PORTAL_BASE_URL
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

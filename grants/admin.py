@@ -82,6 +82,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
                     "name",
                     "legal_basis",
                     "description",
+                    "name_en",
+                    "description_en",
+                    "internal_notes",
                     "responsible_unit",
                     "is_active",
                 ]
@@ -105,6 +108,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "max_amount_per_application",
+                    "min_amount_per_application",
                     "min_own_share_percent",
                     "administrative_decision_limit",
                     "max_project_months",

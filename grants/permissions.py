@@ -12,6 +12,7 @@ from django.contrib.auth.middleware import get_user
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from applicants.models import User
@@ -44,6 +45,17 @@ def _user_keeping_roles(request: HttpRequest) -> User | AnonymousUser:
 def is_case_worker(user: User) -> bool:
     """Case worker of any programme: may open the case-work area."""
     return any(role == CASE_WORKER for _programme, role in staff_roles(user))
+
+
+def staff_start_page(user: User) -> str | None:
+    """Where staff land after login: case work first (a person with both roles mostly decides),
+    then finance; None for everyone without a staff role."""
+    roles = {role for _programme, role in staff_roles(user)}
+    if CASE_WORKER in roles:
+        return reverse("casework:start")
+    if StaffRole.Role.FINANCE in roles:
+        return reverse("reporting:overview")
+    return None
 
 
 def casework_programmes(user: User) -> QuerySet[Programme]:

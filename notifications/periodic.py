@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import User
@@ -24,6 +25,7 @@ from notifications.services import (
     base_context,
     format_date,
     message_create,
+    portal_link,
     preference_get,
     recipient_for_user,
     send_after_commit,
@@ -124,6 +126,7 @@ def _row(application: Application, due: dt.date | None = None) -> dict[str, Any]
         "state": str(application.get_state_display()),
         "applicant_state": str(APPLICANT_LABELS[application.state]),
         "due": format_date(due) if due else "",
+        "url": portal_link(reverse("casework:file", args=[application.pk])),
     }
 
 
@@ -184,6 +187,7 @@ def _digest_for(user: User, now: dt.datetime) -> int:
         recipient=recipient,
         context={
             **base_context(None),
+            "start_url": portal_link(reverse("casework:start")),
             "day": lambda: format_date(today),
             "new": lambda: [_row(app) for app in content["new"]],
             "overdue_responses": lambda: [

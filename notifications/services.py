@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from applicants.models import Applicant, User
@@ -105,11 +106,22 @@ def format_money(value: Decimal | str | int | None) -> str:
     return "" if value is None else eur(Decimal(str(value)))
 
 
+def portal_link(path: str) -> str:
+    """An absolute link for a mail: the configured public address, never the request's host."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
 def base_context(application: Application | None) -> dict[str, Any]:
-    context: dict[str, Any] = {"portal_url": settings.PORTAL_URL.rstrip("/")}
+    context: dict[str, Any] = {"portal_url": portal_link("")}
     if application is not None:
         programme = application.programme
+        # The page the mail is about: the applicant's view of the application, and the file
+        # for staff; the closing line of every mail links ``page_url``.
+        application_url = portal_link(reverse("portal:detail", args=[application.pk]))
         context.update(
+            application_url=application_url,
+            file_url=portal_link(reverse("casework:file", args=[application.pk])),
+            page_url=application_url,
             application=application,
             file_number=application.file_number or "",
             title=application.title,

@@ -116,6 +116,8 @@ def resubmitted(event: DomainEvent) -> list[Message]:
         Kind.RESUBMITTED,
         staff_recipients(event.application),
         {
+            # Staff are sent to the file, not to the applicant's page.
+            "page_url": base_context(event.application)["file_url"],
             "proof": event.name == "application.resubmit_proof",
             "note": status_change.reason if status_change else "",
         },

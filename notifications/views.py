@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from core.types import AuthenticatedHttpRequest
 from grants.models import StaffRole
 from notifications import selectors, services
 from notifications.forms import PreferenceForm
@@ -16,7 +17,7 @@ from notifications.forms import PreferenceForm
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in user's own settings; there is no way to reach anyone else's."""
     user = request.user
     offer_digest = StaffRole.objects.filter(user=user, role=StaffRole.Role.CASE_WORKER).exists()

@@ -14,13 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, NotPermitted
 from grants.models import Payout, Programme
 from grants.services import payouts as payout_services
@@ -31,14 +32,14 @@ from reporting.models import ExportBatch, ReportRun
 ITEMS_PER_PAGE = 100
 
 
-def _finance_programmes(request: HttpRequest) -> QuerySet[Programme]:
+def _finance_programmes(request: AuthenticatedHttpRequest) -> QuerySet[Programme]:
     programmes = selectors.finance_programmes(request.user)
     if not programmes.exists():
         raise PermissionDenied(_("Dieser Bereich ist der Finanzbuchhaltung vorbehalten."))
     return programmes
 
 
-def _get_batch(request: HttpRequest, batch_id: int) -> ExportBatch:
+def _get_batch(request: AuthenticatedHttpRequest, batch_id: int) -> ExportBatch:
     _finance_programmes(request)
     batch = selectors.batch_get_for_user(request.user, batch_id)
     if batch is None:
@@ -48,7 +49,7 @@ def _get_batch(request: HttpRequest, batch_id: int) -> ExportBatch:
 
 @login_required
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = _finance_programmes(request)
     ids = [p.pk for p in programmes]
     lines = selectors.budget_lines(ids)
@@ -68,7 +69,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def payouts(request: HttpRequest) -> HttpResponse:
+def payouts(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = _finance_programmes(request)
     ordered = selectors.payouts_ordered_list([p.pk for p in programmes])
     figures = ordered.aggregate(n=Count("pk"), cents=selectors.money_sum("amount"))
@@ -86,7 +87,7 @@ def payouts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def payouts_export(request: HttpRequest) -> HttpResponse:
+def payouts_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = _finance_programmes(request)
     form = ExportForm(request.POST, programmes=programmes)
     if not form.is_valid():
@@ -139,7 +140,7 @@ def payouts_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def batches(request: HttpRequest) -> HttpResponse:
+def batches(request: AuthenticatedHttpRequest) -> HttpResponse:
     _finance_programmes(request)
     page = Paginator(selectors.batches_for(request.user), 50).get_page(request.GET.get("seite"))
     return render(request, "reporting/batches.html", {"page": page})
@@ -147,7 +148,7 @@ def batches(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+def batch_detail(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     batch = _get_batch(request, batch_id)
     items = Payout.objects.filter(export_items__batch=batch).select_related(
         "application__applicant", "application__programme"
@@ -171,7 +172,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def batch_download(request: HttpRequest, batch_id: int) -> FileResponse:
+def batch_download(request: AuthenticatedHttpRequest, batch_id: int) -> FileResponse:
     batch = _get_batch(request, batch_id)
     if not batch.file:
         raise Http404
@@ -185,7 +186,7 @@ def batch_download(request: HttpRequest, batch_id: int) -> FileResponse:
 
 @login_required
 @require_POST
-def batch_reexport(request: HttpRequest, batch_id: int) -> HttpResponse:
+def batch_reexport(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     batch = _get_batch(request, batch_id)
     form = ReexportForm(request.POST)
     if not form.is_valid():
@@ -213,7 +214,7 @@ def batch_reexport(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def batch_mark_paid(request: HttpRequest, batch_id: int) -> HttpResponse:
+def batch_mark_paid(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     batch = _get_batch(request, batch_id)
     form = MarkPaidForm(request.POST)
     if not form.is_valid():
@@ -242,7 +243,7 @@ def batch_mark_paid(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def payout_mark_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
+def payout_mark_paid(request: AuthenticatedHttpRequest, payout_id: int) -> HttpResponse:
     programmes = _finance_programmes(request)
     payout = get_object_or_404(
         Payout.objects.select_related("application"),
@@ -278,7 +279,7 @@ def payout_mark_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = _finance_programmes(request)
     return render(
         request,
@@ -293,7 +294,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_download(request: HttpRequest, name: str) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
     programmes = _finance_programmes(request)
     if name not in ("budget", "register", "statistics"):
         raise Http404
@@ -346,7 +347,7 @@ def report_download(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
-def _get_run(request: HttpRequest, run_id: int) -> ReportRun:
+def _get_run(request: AuthenticatedHttpRequest, run_id: int) -> ReportRun:
     _finance_programmes(request)
     # A background report is the personal download of whoever asked for it.
     return get_object_or_404(ReportRun, pk=run_id, requested_by=request.user)
@@ -354,7 +355,7 @@ def _get_run(request: HttpRequest, run_id: int) -> ReportRun:
 
 @login_required
 @require_GET
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_detail(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
     run = _get_run(request, run_id)
     context = {"run": run, "title": reports.REPORTS.get(run.report, run.report)}
     if request.headers.get("HX-Request"):
@@ -366,7 +367,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def run_download(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_download(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
     run = _get_run(request, run_id)
     if run.batch_id:
         return redirect("reporting:batch_download", batch_id=run.batch_id)

@@ -9,6 +9,9 @@ from django.test import Client, RequestFactory
 from applicants.models import User
 from config import views
 
+# The start page lists the open calls: every page here reads the database.
+pytestmark = pytest.mark.django_db
+
 PASSWORD = "ein-langes-Test-Passwort-2026"
 
 

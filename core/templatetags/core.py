@@ -59,9 +59,10 @@ def _form_errors(form: forms.BaseForm) -> list[dict[str, str]]:
             continue
         bound = form[name]
         widget = bound.field.widget
-        # A group of radios or checkboxes is reached through its first option.
+        # A group of radios or checkboxes is reached through its first option, a date in
+        # three boxes through its day.
         anchor = bound.auto_id
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.MultiWidget):
             anchor = f"{anchor}_0"
         for message in errors:
             rows.append({"anchor": anchor, "label": str(bound.label), "message": message})

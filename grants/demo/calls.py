@@ -19,6 +19,8 @@ D = Decimal
 ADMINISTRATION = Call.DecisionTrack.ADMINISTRATION
 COMMITTEE = Call.DecisionTrack.COMMITTEE
 BY_AMOUNT = Call.DecisionTrack.BY_AMOUNT
+# What the domain brief marks "(verify)" is a note for staff, never a public text.
+VERIFY_CAP = "Zu prüfen: Höchstbetrag 10.000 € für Kleinprojekte (Stand des Domänen-Briefings)."
 
 
 def calls(today: dt.date) -> dict[str, dict[str, Any]]:
@@ -108,15 +110,17 @@ def calls(today: dt.date) -> dict[str, dict[str, Any]]:
         "wir2-klein-past": {
             **wir2_klein,
             "title": "Kleinprojekte: fortlaufende Antragstellung (abgeschlossene Runden)",
-            "theme": "Kleinprojekte bis 10.000 € (verify); bis 5.000 € entscheidet die "
+            "theme": "Kleinprojekte bis 10.000 €; bis 5.000 € entscheidet die "
             "Verwaltung, darüber der Arbeitsausschuss.",
+            "note": VERIFY_CAP,
             "window": (ago(520), ago(61)),
             "cap": D("10000.00"),
         },
         "wir2-klein-open": {
             **wir2_klein,
             "title": "Kleinprojekte: fortlaufende Antragstellung (aktuelle Runde)",
-            "theme": "Kleinprojekte bis 10.000 € (verify). Einsendeschluss zwei Wochen vor der "
+            "note": VERIFY_CAP,
+            "theme": "Kleinprojekte bis 10.000 €. Einsendeschluss zwei Wochen vor der "
             f"nächsten Sitzung des Arbeitsausschusses am {ahead(44):%d.%m.%Y}.",
             "window": (ago(60), ahead(30)),
             "cap": D("10000.00"),
@@ -197,6 +201,7 @@ def seed_calls(result: SeedResult, cast: Cast, today: dt.date) -> None:
                 if area
                 else None,
                 "theme": spec["theme"],
+                "internal_notes": spec.get("note", ""),
                 "opens_at": dt.datetime.combine(opens, dt.time(0, 0), tzinfo=tz),
                 "deadline": dt.datetime.combine(deadline, dt.time(23, 59, 59), tzinfo=tz),
                 "max_amount_per_application": spec.get("cap"),

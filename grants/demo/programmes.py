@@ -52,7 +52,18 @@ PROGRAMMES: dict[str, dict[str, Any]] = {
             "Migrant*innenorganisationen, Verbände, Initiativen und Einzelpersonen können "
             "einen Antrag stellen. Kleinprojekte können Sie laufend beantragen, Großprojekte "
             "zu den Bekanntmachungen. Sie tragen mindestens 20 Prozent der Kosten selbst, auch "
-            "mit ehrenamtlicher Arbeit.\n\n"
+            "mit ehrenamtlicher Arbeit."
+        ),
+        "name_en": "WIR 2.0 funding programme",
+        "description_en": (
+            "The City of Hannover funds projects for migration and participation. "
+            "Associations, migrant organisations, federations, initiatives and individuals "
+            "can apply. Small projects can be applied for at any time, large projects in "
+            "response to the calls. You bear at least 20 per cent of the costs yourself, "
+            "voluntary work included."
+        ),
+        # Staff only: never on a public page.
+        "internal_notes": (
             "Hinweis (Demo): Sachkonto 44310000 und Kostenstelle 56100100 sind Beispielwerte; "
             "die echte Kontierung ist bei der Stadtkämmerei zu erfragen."
         ),
@@ -137,9 +148,18 @@ PROGRAMMES: dict[str, dict[str, Any]] = {
             "allen 21 Städten und Gemeinden der Region. Kleine, schnelle Projekte entscheidet "
             "die Koordinierungsstelle, größere Projekte wählt eine Fachjury aus. Projekte können "
             "bis zu zwei Jahre dauern und bis zu 40.000 € erhalten. Ihr Projekt darf erst nach "
-            "dem Antrag beginnen. Politische Organisationen können keinen Antrag stellen.\n\n"
-            "Hinweis (Demo): Sachkonto 43180000 und Kostenstelle 52000300 sind Beispielwerte."
+            "dem Antrag beginnen. Politische Organisationen können keinen Antrag stellen."
         ),
+        "name_en": "Regional Fund for Diversity and Participation",
+        "description_en": (
+            "The Hannover Region funds projects for living together in diversity in all 21 "
+            "towns and municipalities of the region. The coordination office decides on small, "
+            "quick projects; an expert jury selects larger ones. Projects may last up to two "
+            "years and receive up to 40,000 €. Your project may only start after you have "
+            "applied. Political organisations cannot apply."
+        ),
+        "internal_notes": "Hinweis (Demo): Sachkonto 43180000 und Kostenstelle 52000300 sind "
+        "Beispielwerte.",
         "responsible_unit": "Koordinierungsstelle Regionsfonds, Team Teilhabe",
         "teilhaushalt": "52",
         "produkt": "331111",

@@ -11,10 +11,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applicants.forms import DateInput
 from applicants.models import Applicant
 from applicants.uploads import accepted_formats, check_upload
-from core.forms import MoneyField
+from core.forms import DatePartsField, MoneyField
 from grants.models import (
     Application,
     Area,
@@ -71,9 +70,8 @@ class ProjectForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 5}),
             "goals": forms.Textarea(attrs={"rows": 5}),
             "early_start_reason": forms.Textarea(attrs={"rows": 3}),
-            "start_date": DateInput(),
-            "end_date": DateInput(),
         }
+        field_classes = {"start_date": DatePartsField, "end_date": DatePartsField}
         help_texts = {
             "summary": _("Was machen Sie? Mit wem? Wo? Zwei bis fünf Sätze reichen."),
             "goals": _("Was soll sich durch das Projekt verändern?"),
@@ -87,6 +85,9 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.fields["title"].required = True
+        # Needed to submit, not to save a draft: so not marked "optional".
+        for name in ("summary", "goals", "start_date", "end_date"):
+            self.fields[name].needed_for_submission = True
         self.fields["expected_participants"].max_value = 1_000_000
         self.fields["expected_participants"].widget.attrs["inputmode"] = "numeric"
         self.fields["end_date"].help_text = _(
@@ -328,11 +329,7 @@ class WaiveForm(forms.Form):
 
 class PayoutRequestForm(forms.Form):
     amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
-    needed_on = forms.DateField(
-        label=_("Wann brauchen Sie das Geld?"),
-        widget=DateInput(),
-        error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum an.")},
-    )
+    needed_on = DatePartsField(label=_("Wann brauchen Sie das Geld?"))
     note = forms.CharField(
         label=_("Wofür brauchen Sie das Geld?"),
         required=False,
@@ -378,6 +375,8 @@ class ProofForm(forms.Form):
             application.financing_lines.select_related("category").exclude(category__kind="grant")
         )
         self.initial.setdefault("report", application.proof_report)
+        # Needed to submit the proof, not to save it in between: so not marked "optional".
+        self.fields["report"].needed_for_submission = True
         for line in self.cost_lines:
             self.fields[f"cost_{line.pk}"] = MoneyField(
                 max_value=MAX_LINE_AMOUNT,
@@ -415,7 +414,7 @@ class ReceiptForm(forms.Form):
     cost_line = forms.ModelChoiceField(
         label=_("Ausgabenposition"), queryset=CostLine.objects.none()
     )
-    date = forms.DateField(label=_("Datum des Belegs"), widget=DateInput())
+    date = DatePartsField(label=_("Datum des Belegs"))
     payee = forms.CharField(label=_("Empfänger*in"), max_length=200)
     description = forms.CharField(label=_("Zweck"), max_length=200)
     amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
@@ -439,12 +438,10 @@ class ChangeRequestForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Bitte wählen Sie die Art der Änderung.")},
     )
-    new_funding_end = forms.DateField(
+    new_funding_end = DatePartsField(
         label=_("Neues Ende des Förderzeitraums"),
         help_text=_("Nur bei einer Verlängerung."),
         required=False,
-        widget=DateInput(),
-        error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum an.")},
     )
     reason = forms.CharField(
         label=_("Warum ist die Änderung nötig?"),
@@ -467,13 +464,9 @@ class ChangeRequestForm(forms.Form):
 
 
 class EarlyStartForm(forms.Form):
-    requested_start = forms.DateField(
+    requested_start = DatePartsField(
         label=_("Ab wann soll das Projekt beginnen?"),
-        widget=DateInput(),
-        error_messages={
-            "required": _("Bitte geben Sie an, ab wann das Projekt beginnen soll."),
-            "invalid": _("Bitte geben Sie ein gültiges Datum an."),
-        },
+        error_messages={"required": _("Bitte geben Sie an, ab wann das Projekt beginnen soll.")},
     )
     reason = forms.CharField(
         label=_("Warum muss das Projekt vor der Entscheidung beginnen?"),

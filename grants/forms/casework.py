@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.utils import formats, timezone
@@ -15,6 +16,7 @@ from applicants.models import User
 from core import formatting
 from core.forms import MoneyField
 from core.money import parse_eur
+from core.types import StrOrPromise
 from grants.models import (
     Application,
     Assessment,
@@ -45,7 +47,9 @@ class StepForm(forms.Form):
         return data
 
 
-def _reason(label=None, required: bool = True, help_text: str = "") -> forms.CharField:
+def _reason(
+    label: StrOrPromise | None = None, required: bool = True, help_text: StrOrPromise = ""
+) -> forms.CharField:
     return forms.CharField(
         label=label or _("Begründung"),
         required=required,
@@ -438,7 +442,7 @@ class RepaymentForm(StepForm):
 
 
 # Row versions are counters; a forged one beyond the database's integer would be a 500.
-VERSION = {"min_value": 0, "max_value": 2_147_483_647}
+VERSION: dict[str, Any] = {"min_value": 0, "max_value": 2_147_483_647}
 
 
 class PayoutStepForm(forms.Form):

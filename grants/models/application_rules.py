@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Membership
+from core.types import StrOrPromise
 from grants.models.base import CENT, ZERO, period_last_day
 from grants.models.programmes import StaffRole, has_programme_role
 from grants.rules import AllOf, Permission, condition
@@ -120,7 +121,7 @@ class ApplicationState(models.TextChoices):
 S = ApplicationState
 
 
-APPLICANT_LABELS: dict[str, str] = {
+APPLICANT_LABELS: dict[str, StrOrPromise] = {
     S.DRAFT: _("Entwurf – noch nicht eingereicht"),
     S.SUBMITTED: _("Eingegangen – wird geprüft"),
     S.CHANGES_REQUESTED: _("Bitte Unterlagen nachreichen"),

@@ -9,12 +9,69 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.types import StrOrPromise
 from grants.models.applications import Application
 from grants.models.base import AppendOnly
 from grants.models.changes import ChangeRequest
 from grants.models.early_start import EarlyStart
 from grants.models.payouts import Payout
 from grants.models.proof import RepaymentClaim
+
+# What the file's history says for each step, in plain German: one label per transition of
+# every lifecycle, creation step and in-place step (tests/audit/test_history_labels.py checks
+# that none is missing). Keyed by lifecycle, then by the step's name as recorded.
+STEP_LABELS: dict[str, dict[str, StrOrPromise]] = {
+    "application": {
+        "submit": _("Antrag eingereicht"),
+        "request_changes": _("Unterlagen nachgefordert"),
+        "resubmit": _("Unterlagen nachgereicht"),
+        "start_review": _("Formelle Prüfung abgeschlossen, fachliche Prüfung begonnen"),
+        "refer_to_committee": _("Dem Gremium vorgelegt"),
+        "record_vote": _("Votum des Gremiums erfasst"),
+        "propose_approval": _("Bewilligung vorgeschlagen"),
+        "propose_rejection": _("Ablehnung vorgeschlagen"),
+        "return_proposal": _("Vorschlag zur Überarbeitung zurückgegeben"),
+        "approve": _("Antrag bewilligt"),
+        "reject": _("Antrag abgelehnt"),
+        "withdraw": _("Antrag zurückgezogen"),
+        "waive_appeal": _("Auf Rechtsbehelf verzichtet"),
+        "expire_appeal_period": _("Bescheid bestandskräftig"),
+        "start_project": _("Förderzeitraum begonnen"),
+        "end_funding_period": _("Förderzeitraum beendet"),
+        "extend_proof_deadline": _("Frist für den Verwendungsnachweis verlängert"),
+        "extend_funding_period": _("Förderzeitraum verlängert"),
+        "submit_proof": _("Verwendungsnachweis eingereicht"),
+        "request_proof_changes": _("Verwendungsnachweis: Nachbesserung angefordert"),
+        "resubmit_proof": _("Verwendungsnachweis erneut eingereicht"),
+        "accept_proof": _("Verwendungsnachweis geprüft"),
+        "claim_repayment": _("Zuwendung zurückgefordert"),
+        "record_repayment": _("Rückzahlung eingegangen"),
+        "revoke": _("Bescheid widerrufen"),
+        "close": _("Akte abgeschlossen"),
+        "assign": _("Zuständigkeit geändert"),
+        "assess": _("Prüfvermerk geschrieben"),
+    },
+    "payout": {
+        "plan": _("Auszahlung eingeplant"),
+        "request": _("Mittel abgerufen"),
+        "certify": _("Auszahlung sachlich und rechnerisch richtig gezeichnet"),
+        "order": _("Auszahlung angeordnet"),
+        "mark_exported": _("Auszahlung an die Kasse übergeben"),
+        "mark_paid": _("Auszahlung ausgezahlt"),
+        "cancel": _("Auszahlung storniert"),
+    },
+    "repayment_claim": {
+        "create": _("Rückforderung festgesetzt"),
+        "settle": _("Rückforderung beglichen"),
+        "cancel": _("Rückforderung aufgehoben"),
+    },
+    "change_request": {
+        "request": _("Änderungsantrag gestellt"),
+        "approve": _("Änderungsantrag genehmigt"),
+        "reject": _("Änderungsantrag abgelehnt"),
+    },
+}
+
 
 # ---------------------------------------------------------------------------------------------
 # Audit trail and domain events
@@ -95,6 +152,11 @@ class StatusChange(AppendOnly):
                 name="status_change_lifecycle_matches_object",
             )
         ]
+
+    @property
+    def label(self) -> str:
+        """The step in plain German ("Antrag eingereicht"); the raw name if a label is missing."""
+        return str(STEP_LABELS.get(self.lifecycle, {}).get(self.transition, self.transition))
 
     def __str__(self) -> str:
         return f"{self.created_at:%d.%m.%Y %H:%M} {self.transition}: {self.source_state} → {self.target_state}"

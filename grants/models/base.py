@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Final, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,8 +14,18 @@ from django.utils.translation import gettext_lazy as _
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-MONEY = {"max_digits": 12, "decimal_places": 2}
-PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+
+class Precision(TypedDict):
+    """The digits of a ``DecimalField``; typed so that ``**MONEY`` type-checks as its two
+    keyword arguments, not as a dict that could fill any of them."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: Final[Precision] = {"max_digits": 12, "decimal_places": 2}
+PERCENT: Final[Precision] = {"max_digits": 5, "decimal_places": 2}
 
 
 def money(value: Decimal | int | str | None) -> Decimal:

@@ -27,8 +27,11 @@ if TYPE_CHECKING:
 
 def financing_type_refusals(decision: Decision, plan: PlanSummary | None = None) -> list[str]:
     application = decision.application
+    amount = decision.amount
+    if amount is None:  # a rejection has no amount and no financing type
+        return []
     plan = plan or application.plan
-    expected = application.programme.financing_type_ruled(decision.amount, plan)
+    expected = application.programme.financing_type_ruled(amount, plan)
     if (
         expected is None
         or decision.financing_type == expected
@@ -41,7 +44,7 @@ def financing_type_refusals(decision: Decision, plan: PlanSummary | None = None)
             "Eine andere Finanzierungsart (%(chosen)s) braucht eine Begründung."
         )
         % {
-            "amount": eur(decision.amount),
+            "amount": eur(amount),
             "expected": FinancingType(expected).label,
             "chosen": FinancingType(decision.financing_type).label,
         }
@@ -60,7 +63,8 @@ def vote_refusals(decision: Decision, plan: PlanSummary | None = None) -> list[s
     from grants.models.committees import CommitteeVote
 
     application = decision.application
-    if not application.needs_committee_vote_for(plan or application.plan):
+    amount = decision.amount
+    if amount is None or not application.needs_committee_vote_for(plan or application.plan):
         return []
     vote = binding_vote(application)
     if vote is None:
@@ -82,12 +86,12 @@ def vote_refusals(decision: Decision, plan: PlanSummary | None = None) -> list[s
                 "abstain": vote.votes_abstain,
             }
         )
-    elif vote.recommended_amount is not None and decision.amount > vote.recommended_amount:
+    elif vote.recommended_amount is not None and amount > vote.recommended_amount:
         deviations.append(
             _(
                 "Die Zuwendung von %(amount)s übersteigt den vom Gremium empfohlenen Betrag von %(recommended)s."
             )
-            % {"amount": eur(decision.amount), "recommended": eur(vote.recommended_amount)}
+            % {"amount": eur(amount), "recommended": eur(vote.recommended_amount)}
         )
     if not deviations:
         return []

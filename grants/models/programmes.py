@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import ApplicantKind
@@ -23,6 +23,13 @@ from grants.models.base import CENT, MONEY, PERCENT, ZERO
 if TYPE_CHECKING:
     from applicants.models import User
     from grants.models.application_rules import PlanSummary
+
+
+def _in_language(german: str, english: str) -> str:
+    """The English text of a programme or call where one is given and English is active."""
+    if english and (translation.get_language() or "").startswith("en"):
+        return english
+    return german
 
 
 class FinancingType(models.TextChoices):
@@ -62,7 +69,22 @@ class Programme(models.Model):
     )
     name = models.CharField(_("Name"), max_length=200)
     legal_basis = models.TextField(_("Rechtsgrundlage"), blank=True)
-    description = models.TextField(_("Beschreibung in einfacher Sprache"), blank=True)
+    description = models.TextField(
+        _("Beschreibung in einfacher Sprache"),
+        blank=True,
+        help_text=_("Öffentlich: steht auf der Seite der Förderprogramme."),
+    )
+    name_en = models.CharField(_("Name (englisch)"), max_length=200, blank=True)
+    description_en = models.TextField(
+        _("Beschreibung (englisch)"),
+        blank=True,
+        help_text=_("Leer: auch die englische Seite zeigt die deutsche Beschreibung."),
+    )
+    internal_notes = models.TextField(
+        _("Interne Hinweise"),
+        blank=True,
+        help_text=_("Nur für die Verwaltung, nie für Antragstellende sichtbar."),
+    )
     responsible_unit = models.CharField(_("Zuständige Stelle"), max_length=200, blank=True)
 
     teilhaushalt = models.CharField(_("Teilhaushalt"), max_length=10)
@@ -78,6 +100,13 @@ class Programme(models.Model):
 
     max_amount_per_application = models.DecimalField(
         _("Höchstbetrag je Antrag"), **MONEY, validators=[MinValueValidator(CENT)]
+    )
+    min_amount_per_application = models.DecimalField(
+        _("Mindestbetrag je Antrag"),
+        **MONEY,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_("0 = kein Mindestbetrag"),
     )
     min_own_share_percent = models.DecimalField(
         _("Mindest-Eigenanteil in %"),
@@ -134,6 +163,14 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def public_name(self) -> str:
+        return _in_language(self.name, self.name_en)
+
+    @property
+    def public_description(self) -> str:
+        return _in_language(self.description, self.description_en)
 
     def clean(self) -> None:
         unknown = set(self.eligible_applicant_kinds) - set(ApplicantKind.values)
@@ -210,7 +247,7 @@ class ProgrammeItem(models.Model):
         return self.name
 
 
-def _unique_code(name: str) -> list[models.UniqueConstraint]:
+def _unique_code(name: str) -> list[models.BaseConstraint]:
     return [models.UniqueConstraint(fields=["programme", "code"], name=f"{name}_code_unique")]
 
 
@@ -372,7 +409,14 @@ class Call(models.Model):
         FundingArea, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
     )
     title = models.CharField(_("Titel"), max_length=200)
-    theme = models.TextField(_("Thema"), blank=True)
+    theme = models.TextField(_("Thema"), blank=True, help_text=_("Öffentlich."))
+    title_en = models.CharField(_("Titel (englisch)"), max_length=200, blank=True)
+    theme_en = models.TextField(_("Thema (englisch)"), blank=True)
+    internal_notes = models.TextField(
+        _("Interne Hinweise"),
+        blank=True,
+        help_text=_("Nur für die Verwaltung, nie für Antragstellende sichtbar."),
+    )
     opens_at = models.DateTimeField(_("Beginn"))
     deadline = models.DateTimeField(_("Einsendeschluss"))
     max_amount_per_application = models.DecimalField(
@@ -402,6 +446,14 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.code}: {self.title}"
+
+    @property
+    def public_title(self) -> str:
+        return _in_language(self.title, self.title_en)
+
+    @property
+    def public_theme(self) -> str:
+        return _in_language(self.theme, self.theme_en)
 
     def is_open(self, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()

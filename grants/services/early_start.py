@@ -19,7 +19,7 @@ from grants.models import (
     EarlyStart,
     S,
 )
-from grants.services.base import _lock, _require, _require_reason, _unless_changed
+from grants.services.base import _lock, _require, _require_reason, _unchanged
 
 _ALREADY_OPEN = _(
     "Es liegt bereits ein Antrag auf vorzeitigen Beginn vor; bitte warten Sie die Entscheidung ab."
@@ -97,7 +97,8 @@ def early_start_decide(
 ) -> EarlyStart:
     """The case worker consents from ``allowed_from`` (at the applicant's own risk; no promise
     of a grant) or refuses with a reason."""
-    application = _unless_changed(application, seen)
+    # Locked: two case workers deciding at once queue here, the second finds nothing open.
+    application = _unchanged(application, seen)
     early_start = _early_start_open(application)
     if early_start is None:
         raise RuleViolated(_("Es liegt kein offener Antrag auf vorzeitigen Beginn vor."))

@@ -160,3 +160,66 @@ def test_account_language_is_stored(client, db):
 
 def test_account_page_needs_login(client, db):
     assert client.get(reverse("applicants:account")).status_code == 302
+
+
+def test_unconfirmed_account_is_told_to_confirm_and_offered_a_new_link(client, db):
+    _register(client)
+
+    response = client.post(
+        reverse("login"), {"username": "ayse@verein.example", "password": PASSWORD}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ihr Konto ist noch nicht bestätigt" in page
+    assert reverse("applicants:resend") in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_unconfirmed_account_with_a_wrong_password_learns_nothing(client, db):
+    _register(client)
+
+    response = client.post(
+        reverse("login"), {"username": "ayse@verein.example", "password": "falsch-falsch-1"}
+    )
+
+    page = response.content.decode()
+    assert "noch nicht bestätigt" not in page
+    assert "Die Anmeldung ist fehlgeschlagen." in page
+
+
+def test_password_is_changed_in_place(client, db):
+    user = User.objects.create_user(email="sam@example.org", password=PASSWORD)
+    client.force_login(user)
+    new = "noch-ein-langes-Passwort-77"
+
+    assert (
+        reverse("applicants:password_change")
+        in client.get(reverse("applicants:account")).content.decode()
+    )
+    response = client.post(
+        reverse("applicants:password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+
+    assert response["Location"] == reverse("applicants:account")
+    user.refresh_from_db()
+    assert user.check_password(new)
+    # The session that changed it stays logged in.
+    assert client.get(reverse("applicants:account")).status_code == 200
+
+
+def test_password_change_with_a_wrong_current_password_changes_nothing(client, db):
+    user = User.objects.create_user(email="sam@example.org", password=PASSWORD)
+    client.force_login(user)
+    new = "noch-ein-langes-Passwort-77"
+
+    response = client.post(
+        reverse("applicants:password_change"),
+        {"old_password": "falsch", "new_password1": new, "new_password2": new},
+    )
+
+    assert response.status_code == 200
+    assert "old_password" in response.context["form"].errors
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

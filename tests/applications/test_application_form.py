@@ -163,7 +163,7 @@ def test_save_as_draft_stays_on_the_step(client, world, app):
             "end_date",
             "Das Projektende liegt vor dem Projektbeginn.",
         ),
-        ({"start_date": "31.02.2026"}, "start_date", "gültiges Datum"),
+        ({"start_date": "31.02.2026"}, "start_date", "gibt es nicht"),
         (
             {"start_date": (timezone.localdate() - dt.timedelta(days=3)).isoformat()},
             "start_date",
@@ -191,7 +191,9 @@ def test_bad_project_input_changes_nothing(client, world, app, changes, field, m
     assert field in form.errors
     assert message in " ".join(form.errors[field])
     page = response.content.decode()
-    assert f'href="#id_{field}"' in page  # the error summary links to the field
+    # The error summary links to the field (a date to its first box, the day).
+    anchor = f"id_{field}_0" if field.endswith("_date") else f"id_{field}"
+    assert f'href="#{anchor}"' in page
     assert f'id="id_{field}_error"' in page  # and the message sits next to it
     assert Application.objects.filter(pk=app.pk).values().get() == before
 

@@ -26,3 +26,18 @@ def test_pages_render_for_the_case_worker(client, world):
     ]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.content[:2000])
+
+
+def test_destructive_steps_are_never_offered_first(client, world):
+    from grants.views.casework.steps import STEPS
+
+    app = advance(draft(world), world, S.RUNNING)
+    client.force_login(world.case_worker)
+    page = client.get(f"/sachbearbeitung/antraege/{app.pk}/").content.decode()
+    steps = page[page.index('id="steps-heading"') : page.index('id="check-heading"')]
+    offered = sorted(
+        (steps.index(f"/{s.slug}/"), s.danger) for s in STEPS.values() if f"/{s.slug}/" in steps
+    )
+    assert any(danger for _, danger in offered), "a destructive step should be offered here"
+    dangers = [danger for _, danger in offered]
+    assert dangers == sorted(dangers), offered

@@ -54,6 +54,14 @@ def shot(page: Page, name: str) -> None:
     take(page, f"applicant-{name}")
 
 
+def fill_date(page: Page, label: str, day: dt.date) -> None:
+    """A date is a group of three boxes (Tag, Monat, Jahr), found by the group's name."""
+    group = page.get_by_role("group", name=label)
+    group.get_by_label("Tag").fill(str(day.day))
+    group.get_by_label("Monat").fill(str(day.month))
+    group.get_by_label("Jahr").fill(str(day.year))
+
+
 def log_in(page: Page, base: str) -> None:
     page.goto(base + "/anmelden/")
     page.get_by_label("E-Mail-Adresse").fill(EMAIL)
@@ -139,13 +147,13 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
     application = Application.objects.get(applicant=applicant)
     page.get_by_label("Kurzbeschreibung").fill("Ein wöchentliches Sprachcafé im Stadtteil.")
     page.get_by_label("Ziele").fill("Deutsch üben und Nachbar*innen kennenlernen.")
-    page.get_by_label("Projektbeginn").fill((today + dt.timedelta(days=40)).isoformat())
-    page.get_by_label("Projektende").fill((today + dt.timedelta(days=10)).isoformat())
+    fill_date(page, "Projektbeginn", today + dt.timedelta(days=40))
+    fill_date(page, "Projektende", today + dt.timedelta(days=10))
     page.get_by_role("button", name="Speichern und weiter").click()
     expect(page.get_by_role("alert")).to_contain_text("Projektende")
     axe_check(page)
     shot(page, "schritt-projekt-fehler")
-    page.get_by_label("Projektende").fill((today + dt.timedelta(days=200)).isoformat())
+    fill_date(page, "Projektende", today + dt.timedelta(days=200))
     page.get_by_label("Erwartete Teilnehmende").fill("40")
     page.get_by_role("button", name="Speichern und weiter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Zielgruppen, Themen und Orte")
@@ -265,16 +273,12 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
     # --- call for funds ----------------------------------------------------------------------
     page.get_by_role("link", name="Mittel abrufen").first.click()
     page.get_by_label("Betrag in Euro").fill("1.000,00")
-    page.get_by_label("Wann brauchen Sie das Geld?").fill(
-        (today + dt.timedelta(days=120)).isoformat()
-    )
+    fill_date(page, "Wann brauchen Sie das Geld?", today + dt.timedelta(days=120))
     page.get_by_role("button", name="Geld abrufen").click()
     expect(page.get_by_role("alert")).to_contain_text("2 Monate")
     axe_check(page)
     shot(page, "mittelabruf")
-    page.get_by_label("Wann brauchen Sie das Geld?").fill(
-        (today + dt.timedelta(days=20)).isoformat()
-    )
+    fill_date(page, "Wann brauchen Sie das Geld?", today + dt.timedelta(days=20))
     page.get_by_role("button", name="Geld abrufen").click()
     expect(page.get_by_role("status").first).to_contain_text("1.000,00 €")
     assert application.payouts.get().amount == 1000
@@ -295,7 +299,7 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
     page.get_by_role("button", name="Entwurf speichern").click()
     expect(page.get_by_text("bitte erklären", exact=True)).to_be_visible()
     page.get_by_label("Ausgabenposition").select_option(index=1)
-    page.get_by_label("Datum des Belegs").fill((today - dt.timedelta(days=30)).isoformat())
+    fill_date(page, "Datum des Belegs", today - dt.timedelta(days=30))
     page.get_by_label("Empfänger*in").fill("Kursleiterin A.")
     page.get_by_label("Zweck").fill("Honorar März")
     page.get_by_label("Betrag in Euro").fill("400,00")

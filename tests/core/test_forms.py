@@ -1,12 +1,13 @@
 """The KERN form renderer and the money field, on plain forms without any mixin."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django import forms
 from django.utils import translation
 
-from core.forms import MoneyField
+from core.forms import DatePartsField, MoneyField
 
 
 class ExampleForm(forms.Form):
@@ -105,3 +106,56 @@ def test_a_typed_amount_is_shown_back_as_typed():
 
 def test_an_amount_that_is_already_a_decimal_is_kept():
     assert MoneyField().clean(Decimal("12.50")) == Decimal("12.50")
+
+
+# --- a date in three boxes ------------------------------------------------------------------
+
+
+class _DateForm(forms.Form):
+    day = DatePartsField(label="Projektbeginn")
+    until = DatePartsField(label="gültig bis", required=False)
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (("31", "2", "2027"), "Dieses Datum gibt es nicht."),
+        (("29", "2", "2027"), "Dieses Datum gibt es nicht."),
+        (("1", "13", "2027"), "Dieses Datum gibt es nicht."),
+        (("1", "", "2027"), "mit Tag, Monat und Jahr"),
+        (("1", "Mai", "2027"), "in Ziffern"),
+        (("1", "5", "27"), "vierstellig"),
+        (("", "", ""), "Bitte geben Sie ein Datum an"),
+    ],
+)
+def test_impossible_dates_get_a_german_message(parts, message) -> None:
+    data = dict(zip(("day_day", "day_month", "day_year"), parts, strict=True))
+
+    form = _DateForm(data)
+
+    assert not form.is_valid()
+    assert message in " ".join(form.errors["day"])
+
+
+def test_a_date_is_read_from_three_boxes() -> None:
+    form = _DateForm({"day_day": "29", "day_month": "2", "day_year": "2028"})
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"day": dt.date(2028, 2, 29), "until": None}
+
+
+def test_a_date_is_rendered_as_a_group_with_three_labelled_boxes() -> None:
+    html = str(_DateForm(initial={"day": dt.date(2027, 3, 27)})["day"].as_field_group())
+
+    assert "<fieldset" in html and "<legend" in html and "Projektbeginn" in html
+    for label in ("Tag", "Monat", "Jahr"):
+        assert f">{label}</label>" in html
+    assert 'value="27"' in html and 'value="3"' in html and 'value="2027"' in html
+    assert 'inputmode="numeric"' in html
+
+
+def test_a_date_needed_later_is_not_marked_optional() -> None:
+    form = _DateForm()
+    assert "optional" in str(form["until"].as_field_group())
+    form.fields["until"].needed_for_submission = True
+    assert "optional" not in str(form["until"].as_field_group())

@@ -14,7 +14,7 @@ def mail_settings(settings):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 4
     settings.NOTIFICATIONS_RETRY_SECONDS = 60
     settings.NOTIFICATIONS_DIGEST_HOUR = 0
-    settings.PORTAL_URL = "https://foerderportal.example.org"
+    settings.PORTAL_BASE_URL = "https://foerderportal.example.org"
     # Six personas per world: the real password hasher would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings

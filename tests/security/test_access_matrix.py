@@ -99,6 +99,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
     "applicants:password_reset_complete": ALL,
     "applicants:invitation": ALL,
     "applicants:account": USERS,
+    "applicants:password_change": USERS,
     # Everyone with an account may take their data with them or ask to delete the account.
     "applicants:account_export": USERS,
     "applicants:account_delete": USERS,

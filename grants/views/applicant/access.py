@@ -9,35 +9,36 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, NotPermitted
 from grants.models import EDITABLE_STATES, Application
 from grants.selectors.applications import application_get_for_applicant
 
 
-def _data(request: HttpRequest):
+def _data(request: AuthenticatedHttpRequest):
     """The submitted data, or None for a GET: an empty POST must still be validated."""
     return request.POST if request.method == "POST" else None
 
 
-def _files(request: HttpRequest):
+def _files(request: AuthenticatedHttpRequest):
     return request.FILES if request.method == "POST" else None
 
 
-def _application(request: HttpRequest, pk: int) -> Application:
+def _application(request: AuthenticatedHttpRequest, pk: int) -> Application:
     """The application if the user acts for its applicant; 404 for anyone else."""
     return application_get_for_applicant(request.user, pk)
 
 
-def _editable(request: HttpRequest, pk: int) -> Application | None:
+def _editable(request: AuthenticatedHttpRequest, pk: int) -> Application | None:
     application = _application(request, pk)
     return application if application.state in EDITABLE_STATES else None
 
 
-def _locked(request: HttpRequest, application: Application) -> HttpResponse:
+def _locked(request: AuthenticatedHttpRequest, application: Application) -> HttpResponse:
     messages.info(
         request,
         _(
@@ -47,7 +48,7 @@ def _locked(request: HttpRequest, application: Application) -> HttpResponse:
     return redirect("portal:detail", pk=application.pk)
 
 
-def _refused(request: HttpRequest, exc: ActionRefused) -> list[str]:
+def _refused(request: AuthenticatedHttpRequest, exc: ActionRefused) -> list[str]:
     if isinstance(exc, NotPermitted):
         raise PermissionDenied(" ".join(exc.messages))
     return exc.messages

@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.formatting import eur
+from core.types import AuthenticatedHttpRequest
 from grants import lifecycle
 from grants.errors import ActionRefused
 from grants.forms.applicant import (
@@ -61,7 +62,7 @@ def _handler(application: Application) -> str:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     decision = (
         application.decisions.filter(status=Decision.Status.CONFIRMED)
@@ -116,7 +117,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def change_request(request: HttpRequest, pk: int) -> HttpResponse:
+def change_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Änderungsantrag: a longer funding period or a changed financing plan."""
     application = _application(request, pk)
     form = ChangeRequestForm(_data(request))
@@ -154,7 +155,7 @@ def change_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = WithdrawForm(_data(request))
     refusal = lifecycle.refusals(application, "withdraw", request.user)
@@ -177,7 +178,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def waive(request: HttpRequest, pk: int) -> HttpResponse:
+def waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = WaiveForm(request.POST)
     if not form.is_valid():
@@ -197,7 +198,7 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def payout(request: HttpRequest, pk: int) -> HttpResponse:
+def payout(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     if not application.approved_amount:
         raise Http404

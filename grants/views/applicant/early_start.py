@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
 from grants.forms.applicant import EarlyStartForm
 from grants.models import EARLY_START_STATES, Application, EarlyStart
@@ -28,7 +29,7 @@ def can_request_early_start(application: Application) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def early_start(request: HttpRequest, pk: int) -> HttpResponse:
+def early_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = EarlyStartForm(_data(request))
     refusal: list[str] = []

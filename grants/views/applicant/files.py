@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.security import safe_next
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
 from grants.forms.applicant import AttachmentForm
 from grants.models import Attachment, DocumentType
@@ -23,7 +24,7 @@ from grants.views.applicant.form import _step_context
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attachments(request: HttpRequest, pk: int) -> HttpResponse:
+def attachments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _editable(request, pk)
     if application is None:
         return _locked(request, _application(request, pk))
@@ -74,7 +75,9 @@ def attachments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_delete(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> HttpResponse:
     application = _application(request, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
     try:
@@ -90,7 +93,9 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> FileResponse:
     application = _application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     return FileResponse(
@@ -102,7 +107,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 
 @login_required
-def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> FileResponse:
+def letter_download(request: AuthenticatedHttpRequest, pk: int, letter_pk: int) -> FileResponse:
     application = _application(request, pk)
     letter = get_object_or_404(application.letters, pk=letter_pk)
     return FileResponse(

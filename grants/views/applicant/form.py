@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applicants import selectors as applicant_selectors
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
 from grants.forms.applicant import (
     ClassificationForm,
@@ -51,7 +52,7 @@ from grants.views.applicant.common import PlanFigures, S, _open_request, _stored
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def start(request: HttpRequest, call_pk: int) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
     call = get_object_or_404(Call.objects.select_related("programme"), pk=call_pk)
     applicants = applicant_selectors.applicants_for_user(request.user)
     if not applicants.exists():
@@ -127,7 +128,9 @@ def _step_context(application: Application, current: str, **extra) -> dict:
     }
 
 
-def _after_save(request: HttpRequest, application: Application, current: str) -> HttpResponse:
+def _after_save(
+    request: AuthenticatedHttpRequest, application: Application, current: str
+) -> HttpResponse:
     names = [name for name, _label in STEPS]
     if request.POST.get("action") == "next":
         return redirect(f"portal:{names[names.index(current) + 1]}", pk=application.pk)
@@ -137,7 +140,7 @@ def _after_save(request: HttpRequest, application: Application, current: str) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project(request: HttpRequest, pk: int) -> HttpResponse:
+def project(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _editable(request, pk)
     if application is None:
         return _locked(request, _application(request, pk))
@@ -174,7 +177,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def classification(request: HttpRequest, pk: int) -> HttpResponse:
+def classification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _editable(request, pk)
     if application is None:
         return _locked(request, _application(request, pk))
@@ -249,7 +252,7 @@ def _valid_rows(formset) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _editable(request, pk)
     if application is None:
         return _locked(request, _application(request, pk))
@@ -308,7 +311,7 @@ def _plan_line(row: dict) -> PlanLine:
 
 @login_required
 @require_POST
-def plan_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The totals box, recomputed from the form as it is being typed (htmx); stores nothing."""
     application = _application(request, pk)
     costs, financing = plan_formsets(application, request.POST)
@@ -325,7 +328,7 @@ def plan_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def check(request: HttpRequest, pk: int) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _editable(request, pk)
     if application is None:
         return _locked(request, _application(request, pk))
@@ -365,7 +368,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     if not application.file_number:
         return redirect("portal:check", pk=pk)

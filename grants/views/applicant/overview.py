@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from applicants import selectors as applicant_selectors
 from applicants.models import ApplicantKind
+from core.types import AuthenticatedHttpRequest
 from grants.models import Call, Programme
 from grants.selectors.applications import applications_for_applicant_user
+from grants.selectors.programmes import calls_open
 from grants.views.applicant.common import next_step
 
 # --- public pages ---------------------------------------------------------------------------
@@ -60,7 +62,7 @@ def easy_language(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = list(
         applications_for_applicant_user(request.user)
         .select_related("programme", "call", "applicant")
@@ -73,12 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for applicant in applicants
         for document in applicant_selectors.expiring_documents(applicant)
     ]
-    now = timezone.now()
-    open_calls = (
-        Call.objects.filter(opens_at__lte=now, deadline__gte=now, programme__is_active=True)
-        .select_related("programme")
-        .order_by("deadline")[:5]
-    )
+    open_calls = calls_open()[:5]
     return render(
         request,
         "grants/applicant/dashboard.html",

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
 from grants.forms.applicant import AttachmentForm, ProofForm, ReceiptForm
 from grants.models import ZERO, DocumentType
@@ -62,7 +63,7 @@ def _proof_rows(form: ProofForm) -> list[tuple[ProofRow, object]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def proof(request: HttpRequest, pk: int) -> HttpResponse:
+def proof(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     if application.state not in PROOF_STATES and application.state not in (
         S.PROOF_SUBMITTED,
@@ -133,7 +134,7 @@ def proof(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def proof_receipt_add(request: HttpRequest, pk: int) -> HttpResponse:
+def proof_receipt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = ReceiptForm(request.POST, application=application)
     if form.is_valid():
@@ -155,7 +156,9 @@ def proof_receipt_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def proof_receipt_delete(request: HttpRequest, pk: int, receipt_pk: int) -> HttpResponse:
+def proof_receipt_delete(
+    request: AuthenticatedHttpRequest, pk: int, receipt_pk: int
+) -> HttpResponse:
     application = _application(request, pk)
     entry = get_object_or_404(application.receipts, pk=receipt_pk)
     try:
@@ -170,7 +173,7 @@ def proof_receipt_delete(request: HttpRequest, pk: int, receipt_pk: int) -> Http
 
 @login_required
 @require_POST
-def proof_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def proof_attachment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = AttachmentForm(
         request.POST,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.money import parse_eur
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted
 from grants.forms import casework as f
 from grants.lifecycle import is_offered, refusals
@@ -43,7 +44,8 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     # Each step's rules are asked once: conditions read the plan and the proposal.
     prefetch_related_objects([app], "early_starts")
     offered = {slug: step.offered(app, user) for slug, step in STEPS.items()}
-    steps = [s for s in STEPS.values() if offered[s.slug]]
+    # Destructive steps (reject, claim back, revoke) come last, never as the first button.
+    steps = sorted((s for s in STEPS.values() if offered[s.slug]), key=lambda s: s.danger)
     blocked = [
         (s, reasons)
         for s in STEPS.values()
@@ -100,13 +102,13 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def application_file(request: HttpRequest, pk: int) -> HttpResponse:
+def application_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
     return render(request, "grants/casework/file.html", file_context(request, app))
 
 
 def changed_meanwhile_response(
-    request: HttpRequest, pk: int, refused: ChangedMeanwhile
+    request: AuthenticatedHttpRequest, pk: int, refused: ChangedMeanwhile
 ) -> HttpResponse:
     """The person acted on a stale page: show the file as it is now, with the reason."""
     app = application_for_case_worker(request, pk)
@@ -117,7 +119,7 @@ def changed_meanwhile_response(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def step_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def step_view(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpResponse:
     app = application_for_case_worker(request, pk)
     step = STEPS.get(slug)
     if step is None:
@@ -173,7 +175,7 @@ def step_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+def add_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
     form = f.NoteForm(request.POST)
     if form.is_valid():
@@ -211,7 +213,7 @@ def _budget_rows(app: Application, shares: dict[int, Decimal]) -> list[dict]:
 
 @login_required
 @require_GET
-def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def budget_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """htmx fragment: budget available now and after this decision, per fiscal year. Without
     parameters it shows the pending proposal (confirm page); with them, the form's figures."""
     app = application_for_case_worker(request, pk)

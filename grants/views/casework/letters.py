@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
 from grants.forms import casework as f
 from grants.models import (
@@ -28,7 +29,7 @@ from grants.views.casework.access import application_for_case_worker, require_ca
 
 @login_required
 @require_GET
-def letter_download(request: HttpRequest, pk: int, letter_id: int) -> FileResponse:
+def letter_download(request: AuthenticatedHttpRequest, pk: int, letter_id: int) -> FileResponse:
     app = application_for_case_worker(request, pk)
     letter = get_object_or_404(Letter, pk=letter_id, application=app)
     return FileResponse(
@@ -41,7 +42,7 @@ def letter_download(request: HttpRequest, pk: int, letter_id: int) -> FileRespon
 
 @login_required
 @require_GET
-def templates_list(request: HttpRequest) -> HttpResponse:
+def templates_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_case_worker(request)
     programmes = list(casework_programmes(request.user))
     stored = {
@@ -68,7 +69,7 @@ def templates_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def template_edit(
-    request: HttpRequest, programme_id: int, kind: str, language: str
+    request: AuthenticatedHttpRequest, programme_id: int, kind: str, language: str
 ) -> HttpResponse:
     require_case_worker(request)
     programme = get_object_or_404(casework_programmes(request.user), pk=programme_id)

@@ -9,11 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
 from grants.forms import casework as f
 from grants.models import (
@@ -39,7 +40,7 @@ from grants.views.casework.access import meeting_for_case_worker, require_case_w
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meetings(request: HttpRequest) -> HttpResponse:
+def meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_case_worker(request)
     programmes = casework_programmes(request.user)
     committees = Committee.objects.filter(programme__in=programmes, is_active=True)
@@ -65,7 +66,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+def _meeting_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict[str, Any]:
     members = list(meeting.committee.members.filter(is_active=True))
     items = list(
         meeting.items.select_related("application__applicant", "vote").prefetch_related(
@@ -119,14 +120,14 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_case_worker(request, pk)
     return render(request, "grants/casework/meeting.html", _meeting_context(request, meeting))
 
 
 @login_required
 @require_POST
-def meeting_step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def meeting_step(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpResponse:
     meeting = meeting_for_case_worker(request, pk)
     user = request.user
     try:
@@ -187,7 +188,7 @@ def meeting_step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     return redirect("casework:meeting", pk=meeting.pk)
 
 
-def _agenda_item(request: HttpRequest, meeting: Meeting) -> AgendaItem:
+def _agenda_item(request: AuthenticatedHttpRequest, meeting: Meeting) -> AgendaItem:
     # The item id comes from a hidden field; anything but one of this meeting's items is a
     # refusal with a message, not a 500 (non-numeric) or a bare 404.
     raw = request.POST.get("item", "")
@@ -206,7 +207,7 @@ def _invalid(form) -> ActionRefused:
 
 @login_required
 @require_GET
-def meeting_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def meeting_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     meeting = meeting_for_case_worker(request, pk)
     results = kind == "ergebnisse"
     pdf = letters.meeting_pdf(meeting, results=results)

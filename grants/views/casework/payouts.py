@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted
 from grants.forms import casework as f
 from grants.models import (
@@ -48,7 +49,7 @@ PAYOUT_STEPS = {
 
 @login_required
 @require_POST
-def payout_step(request: HttpRequest, payout_id: int, slug: str) -> HttpResponse:
+def payout_step(request: AuthenticatedHttpRequest, payout_id: int, slug: str) -> HttpResponse:
     payout = get_object_or_404(Payout.objects.select_related("application"), pk=payout_id)
     application_for_case_worker(request, payout.application_id)
     if slug not in PAYOUT_STEPS:
@@ -75,7 +76,7 @@ def payout_step(request: HttpRequest, payout_id: int, slug: str) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def repayment_view(request: HttpRequest, claim_id: int) -> HttpResponse:
+def repayment_view(request: AuthenticatedHttpRequest, claim_id: int) -> HttpResponse:
     claim = get_object_or_404(RepaymentClaim.objects.select_related("application"), pk=claim_id)
     app = application_for_case_worker(request, claim.application_id)
     form = f.RepaymentForm(request.POST or None, application=app, user=request.user)
@@ -128,7 +129,7 @@ def _interest(claim: RepaymentClaim, until: str | None):
 
 @login_required
 @require_GET
-def interest_preview(request: HttpRequest, claim_id: int) -> HttpResponse:
+def interest_preview(request: AuthenticatedHttpRequest, claim_id: int) -> HttpResponse:
     claim = get_object_or_404(RepaymentClaim.objects.select_related("application"), pk=claim_id)
     application_for_case_worker(request, claim.application_id)
     return render(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.types import AuthenticatedHttpRequest
 from grants.permissions import casework_programmes
 from grants.selectors.queue import (
     DEADLINE_BY_STATE,
@@ -25,7 +26,7 @@ PER_PAGE = 50
 
 @login_required
 @require_GET
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_case_worker(request)
     programmes = casework_programmes(request.user)
     ids = [p.pk for p in programmes]
@@ -46,7 +47,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def queue_view(request: HttpRequest) -> HttpResponse:
+def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_case_worker(request)
     filterset, applications = queue(request.user, request.GET)
     page = Paginator(applications, PER_PAGE).get_page(request.GET.get("seite"))

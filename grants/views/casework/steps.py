@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from core.types import StrOrPromise
 from grants.forms import casework as f
 from grants.lifecycle import is_offered, refusals, transition_of
 from grants.models import (
@@ -57,7 +58,7 @@ class Step:
     """One step of the file: its form, the service it calls, and when it is offered."""
 
     slug: str
-    label: str
+    label: StrOrPromise
     form: type[f.StepForm]
     run: Any  # (application, user, **form values) -> Any
     transitions: tuple[str, ...] = ()
