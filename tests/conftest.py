@@ -292,3 +292,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     ops.execute_sql_flush = plain_flush
     del options["options"]
     connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _mail_links_to_live_server(request):
+    """Mail links are absolute (PORTAL_BASE_URL); in a browser test they must reach the test server."""
+    if "live_server" not in request.fixturenames:
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PORTAL_BASE_URL = request.getfixturevalue("live_server").url

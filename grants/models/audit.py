@@ -70,6 +70,11 @@ STEP_LABELS: dict[str, dict[str, StrOrPromise]] = {
         "approve": _("Änderungsantrag genehmigt"),
         "reject": _("Änderungsantrag abgelehnt"),
     },
+    "early_start": {
+        "request": _("Vorzeitiger Beginn beantragt"),
+        "consent": _("Vorzeitigem Beginn zugestimmt"),
+        "refuse": _("Vorzeitigen Beginn abgelehnt"),
+    },
 }
 
 
