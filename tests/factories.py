@@ -99,6 +99,9 @@ class FundingBodyFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["name"]
 
     name = "Landeshauptstadt Hannover"
+    account_holder = "Stadtkasse Hannover"
+    iban = "DE89370400440532013000"
+    bic = "COBADEFFXXX"
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -410,3 +413,12 @@ def vote(item: AgendaItem, world: World, yes: int, no: int, abstain: int = 0) ->
         actor=world.case_worker,
         votes={member.pk: choice for member, choice in zip(members, choices, strict=False)},
     )
+
+
+# The declarations of the check page (Erklärungen), as an applicant who may submit gives them.
+DECLARATIONS = {
+    "subsidy_facts": "on",
+    "input_tax": "no",
+    "not_started": "on",
+    "other_funding": "no",
+}

@@ -25,6 +25,7 @@ from grants.models import (
     FinancingCategory,
     Programme,
     TargetGroup,
+    UnplannedIncome,
     add_months,
     period_last_day,
 )
@@ -305,6 +306,106 @@ class ResubmitForm(forms.Form):
     )
 
 
+YES_NO = [("yes", _("Ja")), ("no", _("Nein"))]
+
+
+class DeclarationsForm(ResubmitForm):
+    """The declarations German grant forms ask for before submission (Erklärungen), and the
+    note of a resubmission. ``declarations()`` keeps their wording with the answers, for the
+    version of record."""
+
+    subsidy_facts = forms.BooleanField(
+        label=_(
+            "Ich versichere, dass meine Angaben richtig und vollständig sind. Mir ist bekannt, "
+            "dass die Angaben zu Antragsteller*in, Projekt, Kosten und Finanzierung "
+            "subventionserheblich im Sinne von § 264 Strafgesetzbuch sind. Änderungen teile "
+            "ich der Förderstelle unverzüglich mit."
+        ),
+        error_messages={"required": _("Bitte bestätigen Sie die Richtigkeit Ihrer Angaben.")},
+    )
+    input_tax = forms.ChoiceField(
+        label=_("Sind Sie zum Vorsteuerabzug berechtigt?"),
+        help_text=_(
+            "Wenn ja, tragen Sie die Kosten ohne Umsatzsteuer (netto) ein. Die meisten "
+            "gemeinnützigen Vereine sind es nicht."
+        ),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte sagen Sie, ob Sie Vorsteuer abziehen dürfen.")},
+    )
+    not_started = forms.BooleanField(
+        label=_(
+            "Das Projekt hat noch nicht begonnen: Es sind auch noch keine Aufträge vergeben "
+            "und keine Verträge dafür geschlossen (außer bei beantragtem vorzeitigem Beginn)."
+        ),
+        error_messages={
+            "required": _(
+                "Bitte bestätigen Sie, dass das Projekt noch nicht begonnen hat. Sonst kann es "
+                "nicht gefördert werden."
+            )
+        },
+    )
+    other_funding = forms.ChoiceField(
+        label=_("Haben Sie für dieses Projekt anderswo Fördermittel beantragt oder bekommen?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Bitte sagen Sie, ob Sie weitere Fördermittel beantragt haben.")
+        },
+    )
+    other_funding_details = forms.CharField(
+        label=_("Bei wem, wie viel, und was ist der Stand?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Nur wenn Sie „Ja“ gewählt haben."),
+    )
+
+    field_order = [
+        "subsidy_facts",
+        "input_tax",
+        "not_started",
+        "other_funding",
+        "other_funding_details",
+        "note",
+    ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("other_funding") == "yes"
+            and not cleaned.get("other_funding_details", "").strip()
+        ):
+            self.add_error(
+                "other_funding_details",
+                _("Bitte nennen Sie die andere Förderung: bei wem, wie viel und den Stand."),
+            )
+        return cleaned
+
+    def declarations(self) -> dict:
+        """The answers with the questions as asked, for the version of record."""
+        data = self.cleaned_data
+        answers = dict(YES_NO)
+        items = []
+        for name in ("subsidy_facts", "input_tax", "not_started", "other_funding"):
+            value = data[name]
+            answer = answers["yes"] if value is True else answers.get(value, "")
+            items.append({"key": name, "text": str(self.fields[name].label), "answer": str(answer)})
+        if data["other_funding"] == "yes":
+            items.append(
+                {
+                    "key": "other_funding_details",
+                    "text": str(self.fields["other_funding_details"].label),
+                    "answer": data["other_funding_details"].strip(),
+                }
+            )
+        return {
+            "items": items,
+            "input_tax": data["input_tax"],
+            "other_funding": data["other_funding"],
+        }
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Warum ziehen Sie den Antrag zurück?"),
@@ -320,9 +421,7 @@ class WithdrawForm(forms.Form):
 
 class WaiveForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_(
-            "Ich bin mit dem Bescheid einverstanden und verzichte auf Rechtsbehelfe (Widerspruch oder Klage)."
-        ),
+        label=_("Ich bin mit dem Bescheid einverstanden und verzichte auf Rechtsbehelfe (Klage)."),
         error_messages={"required": _("Bitte bestätigen Sie den Verzicht.")},
     )
 
@@ -429,6 +528,20 @@ class ReceiptForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("Das Belegdatum liegt in der Zukunft."))
         return value
+
+
+class UnplannedIncomeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Art der Einnahme"),
+        choices=UnplannedIncome.Kind.choices,
+        error_messages={"required": _("Bitte wählen Sie die Art der Einnahme.")},
+    )
+    description = forms.CharField(
+        label=_("Von wem / wofür"),
+        max_length=200,
+        help_text=_("z. B. „Spende der Bürgerstiftung“ oder „Zuschuss des Stadtbezirksrats“"),
+    )
+    amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
 
 
 class ChangeRequestForm(forms.Form):

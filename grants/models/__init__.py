@@ -58,6 +58,7 @@ from grants.models.application_rules import (
     vote_requirement_met,
     within_cap,
 )
+from grants.models.application_submissions import Submission, submission_path
 from grants.models.applications import (
     Application,
     Attachment,
@@ -153,7 +154,9 @@ from grants.models.proof import (
     ProofCheck,
     ProofCheckLine,
     Receipt,
+    Repayment,
     RepaymentClaim,
+    UnplannedIncome,
 )
 
 __all__ = [
@@ -230,11 +233,14 @@ __all__ = [
     "ProofCheck",
     "ProofCheckLine",
     "Receipt",
+    "Repayment",
     "RepaymentClaim",
     "S",
     "StaffRole",
     "StatusChange",
+    "Submission",
     "TargetGroup",
+    "UnplannedIncome",
     "add_months",
     "appeal_period_over",
     "applicant_eligible",
@@ -267,6 +273,7 @@ __all__ = [
     "required_documents_attached",
     "something_to_repay",
     "staff_roles",
+    "submission_path",
     "vote_requirement_met",
     "within_cap",
 ]

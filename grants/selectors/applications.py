@@ -99,3 +99,18 @@ def application_rule_flags(application: Application, plan: PlanSummary) -> list[
             }
         )
     return flags
+
+
+def application_answers(application: Application) -> dict:
+    """Every answer of an application by section, as the check page, the read-only view and
+    the PDF of record show it (one partial: grants/applicant/_answers.html)."""
+    return {
+        "application": application,
+        "target_groups": list(application.target_groups.all()),
+        "fields_of_action": list(application.fields_of_action.all()),
+        "areas": list(application.areas.all()),
+        "cost_lines": list(application.cost_lines.select_related("category")),
+        "financing_lines": list(application.financing_lines.select_related("category")),
+        "plan": application.plan,
+        "attachments": list(application.attachments.select_related("document_type")),
+    }

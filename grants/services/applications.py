@@ -38,6 +38,7 @@ from grants.models import (
     S,
     TargetGroup,
 )
+from grants.services.application_submissions import submission_create
 from grants.services.base import (
     _lock_for_applicant,
     _money_in_range,
@@ -81,9 +82,12 @@ def _next_file_number(application: Application) -> str:
 
 
 @transaction.atomic
-def application_submit(*, application: Application, actor: User) -> Application:
-    """Einreichen. A draft that asks to start early becomes a request for consent to the
-    early start (vorzeitiger Maßnahmebeginn) as it is submitted, decided by the case worker."""
+def application_submit(
+    *, application: Application, actor: User, declarations: dict | None = None
+) -> Application:
+    """Submits with the declarations given; the submission's PDF is the version of record.
+    A draft that asks to start early becomes a request for consent to the early start
+    (vorzeitiger Maßnahmebeginn) as it is submitted, decided by the case worker."""
     check(application, "submit", actor)
     fire(application, "submit", actor=actor, file_number=_next_file_number(application))
     if application.early_start_requested and not application.early_starts.exists():
@@ -93,6 +97,7 @@ def application_submit(*, application: Application, actor: User) -> Application:
             requested_start=application.start_date,
             reason=application.early_start_reason,
         )
+    submission_create(application=application, actor=actor, declarations=declarations)
     return application
 
 
@@ -126,8 +131,11 @@ def application_request_changes(
 
 
 @transaction.atomic
-def application_resubmit(*, application: Application, actor: User, note: str = "") -> Application:
+def application_resubmit(
+    *, application: Application, actor: User, note: str = "", declarations: dict | None = None
+) -> Application:
     fire(application, "resubmit", actor=actor, reason=note.strip())
+    submission_create(application=application, actor=actor, declarations=declarations)
     return application
 
 

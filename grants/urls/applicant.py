@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views.applicant import detail, early_start, files, form, overview, proof
+from grants.views.applicant import answers, detail, early_start, files, form, overview, proof
 
 app_name = "portal"
 urlpatterns = [
@@ -27,6 +27,12 @@ urlpatterns = [
     path("antraege/<int:pk>/bescheide/<int:letter_pk>/", files.letter_download, name="letter"),
     path("antraege/<int:pk>/pruefen/", form.check, name="check"),
     path("antraege/<int:pk>/eingegangen/", form.receipt, name="receipt"),
+    path("antraege/<int:pk>/antrag/", answers.answers, name="answers"),
+    path(
+        "antraege/<int:pk>/fassungen/<int:number>/",
+        answers.submission_download,
+        name="submission_pdf",
+    ),
     path("antraege/<int:pk>/zurueckziehen/", detail.withdraw, name="withdraw"),
     path("antraege/<int:pk>/rechtsbehelfsverzicht/", detail.waive, name="waive"),
     path("antraege/<int:pk>/mittelabruf/", detail.payout, name="payout"),
@@ -42,6 +48,16 @@ urlpatterns = [
         "antraege/<int:pk>/verwendungsnachweis/belege/<int:receipt_pk>/loeschen/",
         proof.proof_receipt_delete,
         name="proof_receipt_delete",
+    ),
+    path(
+        "antraege/<int:pk>/verwendungsnachweis/einnahmen/",
+        proof.proof_income_add,
+        name="proof_income_add",
+    ),
+    path(
+        "antraege/<int:pk>/verwendungsnachweis/einnahmen/<int:income_pk>/loeschen/",
+        proof.proof_income_delete,
+        name="proof_income_delete",
     ),
     path(
         "antraege/<int:pk>/verwendungsnachweis/unterlagen/",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views.casework import file, letters, meetings, payouts, queue
+from grants.views.casework import answers, file, letters, meetings, payouts, queue
 
 app_name = "casework"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("antraege/<int:pk>/vermerk/", file.add_note, name="note"),
     path("antraege/<int:pk>/budget/", file.budget_preview, name="budget"),
     path("antraege/<int:pk>/schreiben/<int:letter_id>/", letters.letter_download, name="letter"),
+    # Before the steps' route, which would take "antrag" for a step's slug.
+    path("antraege/<int:pk>/antrag/", answers.answers, name="answers"),
+    path(
+        "antraege/<int:pk>/fassungen/<int:number>/",
+        answers.submission_download,
+        name="submission_pdf",
+    ),
     path("antraege/<int:pk>/<slug:slug>/", file.step_view, name="step"),
     path("auszahlungen/<int:payout_id>/<slug:slug>/", payouts.payout_step, name="payout"),
     path("rueckforderungen/<int:claim_id>/erstattung/", payouts.repayment_view, name="repayment"),

@@ -12,7 +12,7 @@ from grants.models import (
     ApplicationState,
 )
 from grants.services.applications import application_request_changes
-from tests.factories import advance
+from tests.factories import DECLARATIONS, advance
 
 S = ApplicationState
 
@@ -30,7 +30,9 @@ def test_request_for_items_is_shown_answered_and_resubmitted(client, world, app)
     assert due.strftime("%d.%m.%Y") in page
     assert "Bitte Unterlagen nachreichen" in page
 
-    response = client.post(reverse("portal:check", args=[app.pk]), {"note": "Satzung hochgeladen"})
+    response = client.post(
+        reverse("portal:check", args=[app.pk]), {**DECLARATIONS, "note": "Satzung hochgeladen"}
+    )
 
     app.refresh_from_db()
     assert app.state == S.SUBMITTED

@@ -18,7 +18,7 @@ from grants.models import (
     FinancingCategory,
     FinancingKind,
 )
-from tests.factories import draft
+from tests.factories import DECLARATIONS, draft
 
 S = ApplicationState
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -462,7 +462,7 @@ def test_check_lists_everything_missing_with_links_and_does_not_submit(
 def test_complete_application_is_submitted_and_gets_a_file_number(client, world, app):
     client.force_login(world.colleague)
 
-    response = client.post(reverse("portal:check", args=[app.pk]))
+    response = client.post(reverse("portal:check", args=[app.pk]), DECLARATIONS)
 
     app.refresh_from_db()
     assert app.state == S.SUBMITTED
@@ -477,7 +477,7 @@ def test_missing_bank_account_blocks_submission(client, world, app):
     world.applicant.save()
     client.force_login(world.owner)
 
-    response = client.post(reverse("portal:check", args=[app.pk]))
+    response = client.post(reverse("portal:check", args=[app.pk]), DECLARATIONS)
 
     assert "Bankverbindung (IBAN)" in response.content.decode()
     app.refresh_from_db()

@@ -62,6 +62,16 @@ def fill_date(page: Page, label: str, day: dt.date) -> None:
     group.get_by_label("Jahr").fill(str(day.year))
 
 
+def declare(page: Page) -> None:
+    """The declarations before submitting, answered as a typical association would."""
+    page.get_by_label("Ich versichere, dass meine Angaben richtig und vollständig sind").check()
+    page.get_by_role("group", name="Sind Sie zum Vorsteuerabzug berechtigt?").get_by_label(
+        "Nein"
+    ).check()
+    page.get_by_label("Das Projekt hat noch nicht begonnen").check()
+    page.get_by_role("group", name="anderswo Fördermittel").get_by_label("Nein").check()
+
+
 def log_in(page: Page, base: str) -> None:
     page.goto(base + "/anmelden/")
     page.get_by_label("E-Mail-Adresse").fill(EMAIL)
@@ -221,11 +231,25 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
     expect(page.get_by_text("Alles vollständig.")).to_be_visible()
     axe_check(page)
     shot(page, "pruefen")
+    # Every answer has its change link back to the step.
+    page.get_by_role("link", name="Ändern Ziele").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ihr Projekt")
+    page.go_back()
+    # Without the declarations nothing is submitted, and every missing one is named at once.
+    page.get_by_role("button", name="Antrag verbindlich einreichen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bitte prüfen Sie 4 Angaben.")
+    axe_check(page)
+    declare(page)
     page.get_by_role("button", name="Antrag verbindlich einreichen").click()
     application.refresh_from_db()
     expect(page.get_by_role("status").first).to_contain_text(application.file_number)
     axe_check(page)
     shot(page, "eingegangen")
+    page.get_by_role("link", name="Ihren Antrag ansehen (mit PDF)").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ihr Antrag")
+    expect(page.get_by_role("link", name=re.compile("Antrag, eingereicht am"))).to_be_visible()
+    axe_check(page)
+    shot(page, "antrag-wie-eingereicht")
 
     # --- a request for items, answered -------------------------------------------------------
     application_request_changes(
@@ -244,6 +268,7 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
     )
     page.get_by_role("button", name="Speichern und weiter").click()
     page.get_by_role("link", name="Prüfen und einreichen").click()
+    declare(page)
     page.get_by_label("Nachricht an die Förderstelle").fill("Orte ergänzt.")
     page.get_by_role("button", name="Erneut einreichen").click()
     application.refresh_from_db()

@@ -41,6 +41,7 @@ from grants.models import (
     Meeting,
     Receipt,
     RepaymentClaim,
+    UnplannedIncome,
 )
 from grants.services import payouts as payout_services
 from grants.services.decisions import decision_letter_create
@@ -133,6 +134,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "letter",
             "check",
             "receipt",
+            "answers",
+            "submission_pdf",
             "withdraw",
             "waive",
             "payout",
@@ -141,6 +144,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "proof",
             "proof_receipt_add",
             "proof_receipt_delete",
+            "proof_income_add",
+            "proof_income_delete",
             "proof_attachment_add",
         ]
     },
@@ -152,6 +157,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
         f"casework:{name}": CASE_WORKERS
         for name in [
             "file",
+            "answers",
+            "submission_pdf",
             "note",
             "budget",
             "letter",
@@ -308,6 +315,9 @@ def _scenario() -> Scenario:
         description="Flyer",
         amount=Decimal("10.00"),
     )
+    income = UnplannedIncome.objects.create(
+        application=app, kind="private", description="Spende", amount=Decimal("10.00")
+    )
     document = StandardDocument.objects.create(
         applicant=world.applicant,
         kind=StandardDocument.Kind.choices[0][0],
@@ -349,6 +359,7 @@ def _scenario() -> Scenario:
         "run_id": run.pk,
         "attachment_pk": attachment.pk,
         "receipt_pk": receipt.pk,
+        "income_pk": income.pk,
         "doc_pk": document.pk,
         "invitation_pk": invitation.pk,
         "membership_pk": Membership.objects.get(user=world.colleague).pk,
@@ -416,6 +427,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "run_id": ids["run_id"],
         "attachment_pk": ids["attachment_pk"],
         "receipt_pk": ids["receipt_pk"],
+        "income_pk": ids["income_pk"],
         "doc_pk": ids["doc_pk"],
         "invitation_pk": ids["invitation_pk"],
         "membership_pk": ids["membership_pk"],
@@ -425,6 +437,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "letter_pk": ids["letter_id"],
         "call_pk": ids["call_pk"],
         "programme_id": ids["programme_id"],
+        "number": 1,
         "language": "de",
         "esp": "postmark",
         "name": "budget",

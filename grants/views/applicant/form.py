@@ -20,8 +20,8 @@ from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
 from grants.forms.applicant import (
     ClassificationForm,
+    DeclarationsForm,
     ProjectForm,
-    ResubmitForm,
     StartForm,
     plan_formsets,
 )
@@ -34,6 +34,7 @@ from grants.models import (
     FinancingKind,
     PlanSummary,
 )
+from grants.selectors.applications import application_answers
 from grants.services.applications import (
     PlanLine,
     application_create,
@@ -333,17 +334,24 @@ def check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if application is None:
         return _locked(request, _application(request, pk))
     resubmitting = application.state == S.CHANGES_REQUESTED
-    form = ResubmitForm(_data(request))
+    form = DeclarationsForm(_data(request))
     refusal: list[str] = []
     missing = missing_items(application)
     if request.method == "POST" and not missing and form.is_valid():
         try:
             if resubmitting:
                 application_resubmit(
-                    application=application, actor=request.user, note=form.cleaned_data["note"]
+                    application=application,
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                    declarations=form.declarations(),
                 )
             else:
-                application_submit(application=application, actor=request.user)
+                application_submit(
+                    application=application,
+                    actor=request.user,
+                    declarations=form.declarations(),
+                )
         except ActionRefused as exc:
             refusal = _refused(request, exc)
         else:
@@ -357,6 +365,7 @@ def check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _step_context(
             application,
             "check",
+            answers=application_answers(application),
             missing=missing,
             figures=figures,
             form=form,

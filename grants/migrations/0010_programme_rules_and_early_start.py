@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0007_programme_public_texts_and_eligibility'),
+        ('grants', '0009_submissions_of_record'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
