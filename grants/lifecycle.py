@@ -21,6 +21,7 @@ from grants.models import (
     Application,
     ChangeRequest,
     DomainEvent,
+    EarlyStart,
     Payout,
     RepaymentClaim,
     StatusChange,
@@ -34,6 +35,7 @@ LIFECYCLES: dict[type[models.Model], str] = {
     Payout: StatusChange.Lifecycle.PAYOUT,
     RepaymentClaim: StatusChange.Lifecycle.REPAYMENT_CLAIM,
     ChangeRequest: StatusChange.Lifecycle.CHANGE_REQUEST,
+    EarlyStart: StatusChange.Lifecycle.EARLY_START,
 }
 
 
@@ -92,6 +94,7 @@ def record(
         payout=obj if isinstance(obj, Payout) else None,
         repayment_claim=obj if isinstance(obj, RepaymentClaim) else None,
         change_request=obj if isinstance(obj, ChangeRequest) else None,
+        early_start=obj if isinstance(obj, EarlyStart) else None,
         lifecycle=LIFECYCLES[type(obj)],
         transition=transition,
         source_state=source,

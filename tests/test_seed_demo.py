@@ -186,6 +186,8 @@ class SeedDemoTests(TestCase):
         for decision in Decision.objects.filter(pk__in=decisions.values("decision")):
             shares = dict(decision.year_amounts.values_list("fiscal_year", "amount"))
             assert sum(shares.values()) == decision.amount
+            # At most the two fiscal years the programme allows.
+            assert len(shares) <= 2
             assert set(shares) <= set(
                 range(decision.funding_start.year, decision.funding_end.year + 1)
             )

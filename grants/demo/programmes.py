@@ -86,6 +86,10 @@ PROGRAMMES: dict[str, dict[str, Any]] = {
         "min_own_share_percent": D("20.00"),
         "administrative_decision_limit": D("5000.00"),
         "max_project_months": 12,
+        # A project of twelve months may run over the turn of the year: two fiscal years.
+        "max_fiscal_years": 2,
+        # The Arbeitsausschuss decides above 5,000 €; a deviation needs its new vote.
+        "vote_deviation_allowed": False,
         "proof_of_use_months": 6,
         "appeal_period_months": 1,
         "payout_need_months": 2,
@@ -176,6 +180,9 @@ PROGRAMMES: dict[str, dict[str, Any]] = {
         # Each call names its track (Koordinierungsstelle or Fachjury); no amount limit applies.
         "administrative_decision_limit": D("0.00"),
         "max_project_months": 24,
+        # Up to two years, "so one grant can be paid from two fiscal years": never three.
+        "max_fiscal_years": 2,
+        "vote_deviation_allowed": False,
         "proof_of_use_months": 6,
         "appeal_period_months": 1,
         "payout_need_months": 2,

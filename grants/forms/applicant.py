@@ -27,6 +27,7 @@ from grants.models import (
     TargetGroup,
     UnplannedIncome,
     add_months,
+    period_last_day,
 )
 from grants.services.applications import MAX_COST_LINES, MAX_FINANCING_LINES
 from grants.services.base import MAX_LINE_AMOUNT
@@ -105,7 +106,7 @@ class ProjectForm(forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("Das Projektende liegt vor dem Projektbeginn."))
-        elif start and end and end > add_months(start, self.programme.max_project_months):
+        elif start and end and end > period_last_day(start, self.programme.max_project_months):
             self.add_error(
                 "end_date",
                 _("Das Projekt darf höchstens %(months)s Monate dauern.")
@@ -583,3 +584,21 @@ class ChangeRequestForm(forms.Form):
                 "new_funding_end", _("Bitte geben Sie das neue Ende des Förderzeitraums an.")
             )
         return data
+
+
+class EarlyStartForm(forms.Form):
+    requested_start = DatePartsField(
+        label=_("Ab wann soll das Projekt beginnen?"),
+        error_messages={"required": _("Bitte geben Sie an, ab wann das Projekt beginnen soll.")},
+    )
+    reason = forms.CharField(
+        label=_("Warum muss das Projekt vor der Entscheidung beginnen?"),
+        help_text=_(
+            "Die Zustimmung ist keine Zusage der Förderung: Sie beginnen auf eigenes Risiko."
+        ),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("Bitte begründen Sie, warum das Projekt vorzeitig beginnen soll.")
+        },
+    )

@@ -27,6 +27,7 @@ from grants.models import (
     MemberVote,
     Payout,
     ProofCheck,
+    binding_vote,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -220,6 +221,19 @@ def parse_instalments(text: str) -> list[tuple[dt.date, Decimal]]:
 class ProposeForm(StepForm):
     amount = MoneyField(label=_("Zuwendung in €"))
     financing_type = forms.ChoiceField(label=_("Finanzierungsart"), choices=FinancingType.choices)
+    financing_type_justification = _reason(
+        _("Begründung einer abweichenden Finanzierungsart"),
+        required=False,
+        help_text=_("Nötig, wenn Sie von der Regel des Programms abweichen."),
+    )
+    vote_deviation_reason = _reason(
+        _("Begründung der Abweichung vom Votum"),
+        required=False,
+        help_text=_(
+            "Nur wenn das Programm es zulässt; die zweite Person bestätigt sie. Sonst braucht "
+            "eine Abweichung ein neues Votum."
+        ),
+    )
     funding_start = forms.DateField(label=_("Förderzeitraum von"), widget=DATE)
     funding_end = forms.DateField(label=_("Förderzeitraum bis"), widget=DATE)
     purpose = _reason(_("Zuwendungszweck"))
@@ -239,16 +253,17 @@ class ProposeForm(StepForm):
         app = self.application
         plan = app.plan
         amount = plan.requested_amount
-        vote = app.votes.order_by("-id").first()
+        vote = binding_vote(app)
         if vote and vote.recommended_amount:
             amount = vote.recommended_amount
         self.fields["amount"].initial = amount
-        self.fields["financing_type"].initial = app.programme.financing_type_for(
-            amount, plan.own_share_percent
-        )
-        self.fields["financing_type"].help_text = _(
-            "Vorschlag nach den Regeln des Programms: %(type)s"
-        ) % {"type": FinancingType(self.fields["financing_type"].initial).label}
+        self.fields["financing_type"].initial = app.programme.financing_type_for(amount, plan)
+        if app.programme.financing_type_ruled(amount, plan) is not None:
+            self.fields["financing_type"].help_text = _(
+                "Nach den Regeln des Programms: %(type)s. Eine andere Art braucht eine Begründung."
+            ) % {"type": FinancingType(self.fields["financing_type"].initial).label}
+        if not (app.needs_committee_vote and app.programme.vote_deviation_allowed):
+            del self.fields["vote_deviation_reason"]
         today = timezone.localdate()
         start = max(app.start_date or today, today)
         self.fields["funding_start"].initial = start
@@ -260,7 +275,9 @@ class ProposeForm(StepForm):
         if len(self.years) > 1:
             from grants.services.decisions import suggest_year_split
 
-            split = suggest_year_split(amount, start, max(app.end_date or start, start))
+            split = suggest_year_split(
+                amount, start, max(app.end_date or start, start), app.programme.max_fiscal_years
+            )
             for year in self.years:
                 self.fields[f"year_{year}"] = MoneyField(
                     label=_("Anteil Haushaltsjahr %(year)s in €") % {"year": year},
@@ -331,6 +348,36 @@ class ChangeDecisionForm(StepForm):
             "approve": self.cleaned_data["decision"] == "approve",
             "note": self.cleaned_data["note"],
         }
+
+
+class EarlyStartDecisionForm(StepForm):
+    consent = forms.TypedChoiceField(
+        label=_("Entscheidung"),
+        choices=[("yes", _("zustimmen")), ("no", _("ablehnen"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    allowed_from = forms.DateField(
+        label=_("Beginn zulässig ab"),
+        widget=DATE,
+        required=False,
+        help_text=_("Bei Zustimmung: ab welchem Tag das Projekt auf eigenes Risiko beginnen darf."),
+    )
+    note = _reason(
+        _("Vermerk zur Entscheidung"),
+        required=False,
+        help_text=_("Bei einer Ablehnung erforderlich; die Antragstellenden sehen ihn."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.early_start = self.application.early_starts.filter(state="requested").first()
+        if self.early_start is not None:
+            self.fields["allowed_from"].initial = self.early_start.requested_start
+            self.fields["consent"].help_text = _("Gewünschter Beginn %(day)s: %(reason)s") % {
+                "day": formatting.day(self.early_start.requested_start),
+                "reason": self.early_start.reason,
+            }
 
 
 class ProofCheckForm(StepForm):

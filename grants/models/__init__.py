@@ -10,7 +10,9 @@
 - ``committees``: committees, meetings, agenda items, votes;
 - ``decisions``: decisions, amounts per year, payment plans, letters and letter templates;
 - ``payouts``; ``proof``: receipts, proof checks, repayment claims, base rates;
-- ``changes``: change requests; ``audit``: status-change records and domain events;
+- ``changes``: change requests; ``early_start``: vorzeitiger Maßnahmebeginn;
+- ``decision_rules``: the programme's rules a proposed approval must keep;
+- ``audit``: status-change records and domain events;
 - ``documents``: the kinds of file a case holds, and who of the staff opened which;
 - ``correspondence``: the message thread, read receipts, the items of a Nachforderung.
 
@@ -88,6 +90,7 @@ from grants.models.base import (
     AppendOnly,
     add_months,
     money,
+    period_last_day,
 )
 from grants.models.budgets import (
     Budget,
@@ -114,6 +117,11 @@ from grants.models.correspondence import (
     ThreadRead,
     thread_attachment_path,
 )
+from grants.models.decision_rules import (
+    approval_refusals,
+    binding_vote,
+    programme_rules_kept,
+)
 from grants.models.decisions import (
     Decision,
     DecisionYearAmount,
@@ -124,6 +132,11 @@ from grants.models.decisions import (
     letter_path,
 )
 from grants.models.documents import DocumentKind, DocumentOpening
+from grants.models.early_start import (
+    EARLY_START_STATES,
+    EarlyStart,
+    earliest_funding_start,
+)
 from grants.models.payouts import (
     Payout,
     application_payable,
@@ -168,6 +181,7 @@ __all__ = [
     "CHANGEABLE_STATES",
     "COMMITTED_STATES",
     "DEADLINE_BY_STATE",
+    "EARLY_START_STATES",
     "EDITABLE_STATES",
     "FINANCE",
     "GRANTED_STATES",
@@ -212,6 +226,7 @@ __all__ = [
     "DocumentOpening",
     "DocumentType",
     "DomainEvent",
+    "EarlyStart",
     "FieldOfAction",
     "FileNumberSequence",
     "FinancingCategory",
@@ -254,9 +269,12 @@ __all__ = [
     "application_payable",
     "application_still_running",
     "approval_proposed",
+    "approval_refusals",
     "attachment_path",
+    "binding_vote",
     "call_open",
     "committee_required",
+    "earliest_funding_start",
     "funding_period_over",
     "funding_period_started",
     "grant_requested",
@@ -267,8 +285,10 @@ __all__ = [
     "not_started_yet",
     "nothing_to_repay",
     "own_share_rule_met",
+    "period_last_day",
     "period_within_limit",
     "plan_balances",
+    "programme_rules_kept",
     "project_described",
     "receipt_path",
     "rejection_proposed",

@@ -5,7 +5,7 @@ says why a step is refused. The transitions themselves are declared on the model
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Membership
 from core.types import StrOrPromise
-from grants.models.base import CENT, ZERO, add_months
+from grants.models.base import CENT, ZERO, period_last_day
 from grants.models.programmes import StaffRole, has_programme_role
 from grants.rules import AllOf, Permission, condition
 
@@ -207,9 +207,17 @@ class PlanSummary:
 
     @property
     def own_share_percent(self) -> Decimal:
+        """For display only, rounded down so that it never shows a threshold not reached;
+        rules compare with :meth:`own_share_reaches`."""
         if not self.total_costs:
             return ZERO
-        return (self.own_share * 100 / self.total_costs).quantize(CENT, ROUND_HALF_UP)
+        return (self.own_share * 100 / self.total_costs).quantize(CENT, ROUND_DOWN)
+
+    def own_share_reaches(self, percent: Decimal) -> bool:
+        """Exactly, without rounding or division: own share / costs >= percent / 100."""
+        if not self.total_costs:
+            return percent <= 0
+        return self.own_share * 100 >= percent * self.total_costs
 
     @property
     def funding_rate_percent(self) -> Decimal:
@@ -262,7 +270,7 @@ def not_started_yet(app: Application) -> bool:
 def period_within_limit(app: Application) -> bool:
     if not (app.start_date and app.end_date):
         return False
-    return app.end_date <= add_months(app.start_date, app.programme.max_project_months)
+    return app.end_date <= period_last_day(app.start_date, app.programme.max_project_months)
 
 
 @condition(_("Diese Art von Antragstellenden ist im Programm nicht antragsberechtigt."))
@@ -281,7 +289,7 @@ def required_documents_attached(app: Application) -> bool:
     )
 )
 def own_share_rule_met(app: Application) -> bool:
-    return app.plan.own_share_percent >= app.programme.min_own_share_percent or bool(
+    return app.plan.own_share_reaches(app.programme.min_own_share_percent) or bool(
         app.own_share_justification.strip()
     )
 

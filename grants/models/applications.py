@@ -50,6 +50,7 @@ from grants.models.application_rules import (
     within_cap,
 )
 from grants.models.base import MONEY, ZERO, add_months, money
+from grants.models.decision_rules import programme_rules_kept
 from grants.models.programmes import (
     OWN_SHARE_KINDS,
     Area,
@@ -247,12 +248,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @property
     def needs_committee_vote(self) -> bool:
+        return self.needs_committee_vote_for(None)
+
+    def needs_committee_vote_for(self, plan: PlanSummary | None) -> bool:
         track = self.call.decision_track
         if track == Call.DecisionTrack.COMMITTEE:
             return True
         if track == Call.DecisionTrack.ADMINISTRATION:
             return False
-        return self.plan.requested_amount > self.programme.administrative_decision_limit
+        plan = plan or self.plan
+        return plan.requested_amount > self.programme.administrative_decision_limit
 
     @property
     def pending_decision(self) -> Decision | None:
@@ -363,13 +368,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=S.IN_REVIEW,
+        source=[S.IN_REVIEW, S.VOTED],
         target=S.AWAITING_VOTE,
         permission=CASE_WORKER,
         conditions=[committee_required],
     )
     def refer_to_committee(self) -> None:
-        """Put on the agenda of the deciding committee."""
+        """Put on the agenda of the deciding committee; again after a vote, when the
+        decision is to deviate from it (a new vote replaces the earlier one)."""
 
     @transition(field=state, source=S.AWAITING_VOTE, target=S.VOTED, permission=CASE_WORKER)
     def record_vote(self) -> None:
@@ -408,7 +414,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.DECISION_PROPOSED,
         target=S.APPROVED,
         permission=SECOND_CASE_WORKER,
-        conditions=[approval_proposed],
+        conditions=[approval_proposed, programme_rules_kept],
     )
     def approve(self, *, decision: Decision, appeal_deadline: dt.date) -> None:
         """Bewilligung confirmed by a second person; the service commits the budget."""

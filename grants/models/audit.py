@@ -13,6 +13,7 @@ from core.types import StrOrPromise
 from grants.models.applications import Application
 from grants.models.base import AppendOnly
 from grants.models.changes import ChangeRequest
+from grants.models.early_start import EarlyStart
 from grants.models.payouts import Payout
 from grants.models.proof import RepaymentClaim
 
@@ -74,6 +75,11 @@ STEP_LABELS: dict[str, dict[str, StrOrPromise]] = {
         "approve": _("Änderungsantrag genehmigt"),
         "reject": _("Änderungsantrag abgelehnt"),
     },
+    "early_start": {
+        "request": _("Vorzeitiger Beginn beantragt"),
+        "consent": _("Vorzeitigem Beginn zugestimmt"),
+        "refuse": _("Vorzeitigen Beginn abgelehnt"),
+    },
 }
 
 
@@ -90,6 +96,7 @@ class StatusChange(AppendOnly):
         PAYOUT = "payout", _("Auszahlung")
         REPAYMENT_CLAIM = "repayment_claim", _("Rückforderung")
         CHANGE_REQUEST = "change_request", _("Änderungsantrag")
+        EARLY_START = "early_start", _("Vorzeitiger Maßnahmebeginn")
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="status_changes"
@@ -106,6 +113,13 @@ class StatusChange(AppendOnly):
     )
     change_request = models.ForeignKey(
         ChangeRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    early_start = models.ForeignKey(
+        EarlyStart,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -139,10 +153,12 @@ class StatusChange(AppendOnly):
                     & Q(payout__isnull=True)
                     & Q(repayment_claim__isnull=True)
                     & Q(change_request__isnull=True)
+                    & Q(early_start__isnull=True)
                 )
                 | (Q(lifecycle="payout") & Q(payout__isnull=False))
                 | (Q(lifecycle="repayment_claim") & Q(repayment_claim__isnull=False))
-                | (Q(lifecycle="change_request") & Q(change_request__isnull=False)),
+                | (Q(lifecycle="change_request") & Q(change_request__isnull=False))
+                | (Q(lifecycle="early_start") & Q(early_start__isnull=False)),
                 name="status_change_lifecycle_matches_object",
             )
         ]

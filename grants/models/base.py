@@ -40,6 +40,19 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def period_last_day(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of ``months`` months that begins on ``start`` (counted as
+    § 187 (2) and § 188 (2, 3) BGB do): the day before the corresponding day, or the last day
+    of the month where that month has no corresponding day. 1 Jan 2026 + 24 months ends on
+    31 Dec 2027; a project until 1 Jan 2028 lasts 24 months and one day."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    last_of_month = calendar.monthrange(year, month)[1]
+    if start.day > last_of_month:
+        return dt.date(year, month, last_of_month)
+    return dt.date(year, month, start.day) - dt.timedelta(days=1)
+
+
 class AppendOnly(models.Model):
     class Meta:
         abstract = True

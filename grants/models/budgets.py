@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.formatting import eur
 from grants.models.base import MONEY, ZERO
 from grants.models.programmes import FundingArea, Programme
 
@@ -78,6 +79,27 @@ class Budget(models.Model):
     @property
     def available(self) -> Decimal:
         return self.amount - self.committed
+
+    def clean(self) -> None:
+        """A budget cannot be lowered below what approvals have already bound: the database
+        would refuse the row (``budget_never_overcommitted``); here it is said why."""
+        super().clean()
+        if self.pk is None or self.amount is None:
+            return
+        # Read afresh: the form's copy may be older than the latest approval.
+        committed = Budget.objects.filter(pk=self.pk).values_list("committed", flat=True).first()
+        if committed is not None and self.amount < committed:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Der Ansatz kann nicht unter den bereits gebundenen Betrag gesenkt "
+                        "werden: gebunden sind %(committed)s, eingegeben wurden %(amount)s. "
+                        "Geben Sie zuerst Mittel frei (Minderung oder Widerruf) oder wählen "
+                        "Sie einen Ansatz von mindestens %(committed)s."
+                    )
+                    % {"committed": eur(committed), "amount": eur(self.amount)}
+                }
+            )
 
 
 class BudgetEntry(models.Model):

@@ -44,6 +44,16 @@ class Decision(models.Model):
     purpose = models.TextField(_("Zuwendungszweck"), blank=True)
     conditions = models.TextField(_("Nebenbestimmungen"), blank=True)
     reasons = models.TextField(_("Begründung"), blank=True)
+    financing_type_justification = models.TextField(
+        _("Begründung der abweichenden Finanzierungsart"),
+        blank=True,
+        help_text=_("Nötig, wenn die Finanzierungsart von der Regel des Programms abweicht."),
+    )
+    vote_deviation_reason = models.TextField(
+        _("Begründung der Abweichung vom Votum"),
+        blank=True,
+        help_text=_("Nur wo das Programm es zulässt; die zweite Person bestätigt sie."),
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -24,6 +24,7 @@ from grants.models.base import CENT, MONEY, PERCENT, ZERO
 
 if TYPE_CHECKING:
     from applicants.models import User
+    from grants.models.application_rules import PlanSummary
 
 
 def _in_language(german: str, english: str) -> str:
@@ -151,7 +152,24 @@ class Programme(models.Model):
         help_text=_("Darüber entscheidet ein Gremium."),
     )
     max_project_months = models.PositiveSmallIntegerField(
-        _("Höchstlaufzeit in Monaten"), default=12
+        _("Höchstlaufzeit in Monaten"),
+        default=12,
+        validators=[MinValueValidator(1)],
+        help_text=_("Der Förderzeitraum endet spätestens am Tag vor dem Monatstag des Beginns."),
+    )
+    max_fiscal_years = models.PositiveSmallIntegerField(
+        _("Höchstzahl Haushaltsjahre je Zuwendung"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("Auf wie viele Haushaltsjahre eine Zuwendung höchstens aufgeteilt wird."),
+    )
+    vote_deviation_allowed = models.BooleanField(
+        _("Abweichung vom Votum mit Begründung zulässig"),
+        default=False,
+        help_text=_(
+            "Nein: Wer vom Votum des Gremiums abweichen will, braucht ein neues Votum. Ja: Eine "
+            "begründete Abweichung genügt, wenn die zweite Person sie bestätigt."
+        ),
     )
     proof_of_use_months = models.PositiveSmallIntegerField(
         _("Frist Verwendungsnachweis (Monate nach Ende)"), default=6
@@ -216,12 +234,18 @@ class Programme(models.Model):
             return self.legal_remedy_en
         return self.legal_remedy
 
-    def financing_type_for(self, amount: Decimal, own_share_percent: Decimal) -> str:
-        """The financing type the programme's rules suggest for a grant of ``amount``."""
+    def financing_type_ruled(self, amount: Decimal, plan: PlanSummary) -> str | None:
+        """The financing type the programme's rules decide for a grant of ``amount`` with the
+        own share of ``plan`` (another type needs a recorded justification); None where no
+        rule applies and the case worker chooses."""
         for rule in self.financing_type_rules.all():
-            if rule.applies(amount, own_share_percent):
+            if rule.applies(amount, plan):
                 return rule.financing_type
-        return FinancingType.PROPORTIONAL
+        return None
+
+    def financing_type_for(self, amount: Decimal, plan: PlanSummary) -> str:
+        """The ruled financing type, or the usual Anteilsfinanzierung as a suggestion."""
+        return self.financing_type_ruled(amount, plan) or FinancingType.PROPORTIONAL
 
 
 class FinancingTypeRule(models.Model):
@@ -259,10 +283,13 @@ class FinancingTypeRule(models.Model):
     def __str__(self) -> str:
         return f"{self.programme.code} #{self.position}: {self.get_financing_type_display()}"
 
-    def applies(self, amount: Decimal, own_share_percent: Decimal) -> bool:
+    def applies(self, amount: Decimal, plan: PlanSummary) -> bool:
         if self.amount_up_to is not None and amount > self.amount_up_to:
             return False
-        return self.min_own_share_percent is None or own_share_percent >= self.min_own_share_percent
+        # Compared on the exact share: 19.995 % is below 20 %.
+        return self.min_own_share_percent is None or plan.own_share_reaches(
+            self.min_own_share_percent
+        )
 
 
 class ProgrammeItem(models.Model):

@@ -65,7 +65,7 @@ def application_rule_flags(application: Application, plan: PlanSummary) -> list[
     same rules the lifecycle's conditions enforce, shown before a step is tried."""
     programme = application.programme
     flags = []
-    if plan.own_share_percent < programme.min_own_share_percent:
+    if not plan.own_share_reaches(programme.min_own_share_percent):
         flags.append(
             _("Eigenanteil %(share)s %% liegt unter dem Mindestanteil von %(min)s %%.")
             % {"share": plan.own_share_percent, "min": programme.min_own_share_percent}

@@ -48,6 +48,7 @@ from grants.services.base import (
 )
 from grants.services.correspondence import request_items_create
 from grants.services.queue import application_requested_refresh
+from grants.services.early_start import early_start_create
 
 
 @transaction.atomic
@@ -86,9 +87,18 @@ def _next_file_number(application: Application) -> str:
 def application_submit(
     *, application: Application, actor: User, declarations: dict | None = None
 ) -> Application:
-    """Submits with the declarations given; the submission's PDF is the version of record."""
+    """Submits with the declarations given; the submission's PDF is the version of record.
+    A draft that asks to start early becomes a request for consent to the early start
+    (vorzeitiger Maßnahmebeginn) as it is submitted, decided by the case worker."""
     check(application, "submit", actor)
     fire(application, "submit", actor=actor, file_number=_next_file_number(application))
+    if application.early_start_requested and not application.early_starts.exists():
+        early_start_create(
+            application=application,
+            actor=actor,
+            requested_start=application.start_date,
+            reason=application.early_start_reason,
+        )
     submission_create(application=application, actor=actor, declarations=declarations)
     return application
 

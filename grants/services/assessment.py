@@ -111,7 +111,7 @@ def internal_note_create(*, application: Application, actor: User, text: str) ->
 
 
 def own_share_below_minimum(application: Application) -> bool:
-    return application.plan.own_share_percent < application.programme.min_own_share_percent
+    return not application.plan.own_share_reaches(application.programme.min_own_share_percent)
 
 
 @transaction.atomic

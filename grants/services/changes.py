@@ -18,6 +18,7 @@ from grants.models import (
     Application,
     ChangeRequest,
     add_months,
+    period_last_day,
 )
 from grants.services.base import _lock, _require, _require_reason, _unless_changed
 
@@ -61,7 +62,7 @@ def change_request_submit(
             raise RuleViolated(
                 _("Das neue Ende muss nach dem bisherigen Ende des Förderzeitraums liegen.")
             )
-        limit = add_months(application.funding_start, application.programme.max_project_months)
+        limit = period_last_day(application.funding_start, application.programme.max_project_months)
         if new_funding_end > limit:
             raise RuleViolated(
                 _(

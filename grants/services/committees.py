@@ -293,7 +293,9 @@ def meeting_propose_decisions(*, meeting: Meeting, actor: User) -> list[Decision
                             funding_start=start,
                             funding_end=end,
                             purpose=application.title,
-                            year_amounts=suggest_year_split(amount, start, end),
+                            year_amounts=suggest_year_split(
+                                amount, start, end, application.programme.max_fiscal_years
+                            ),
                             note=_("Votum %(body)s vom %(date)s")
                             % {"body": meeting.committee.name, "date": f"{meeting.date:%d.%m.%Y}"},
                         )

@@ -23,6 +23,7 @@ from grants.models import (
     BudgetEntry,
     Decision,
     DecisionYearAmount,
+    FinancingType,
     Letter,
     LetterKind,
     LetterTemplate,
@@ -30,6 +31,7 @@ from grants.models import (
     PlannedInstalment,
     Programme,
     add_months,
+    approval_refusals,
     money,
 )
 from grants.permissions import require_case_worker_of
@@ -98,9 +100,13 @@ def application_revoke(
     return application
 
 
-def suggest_year_split(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, Decimal]:
+def suggest_year_split(
+    amount: Decimal, start: dt.date, end: dt.date, max_years: int | None = None
+) -> dict[int, Decimal]:
     """Shares per fiscal year in proportion to the project days in each year; the last
-    year takes the rounding difference."""
+    year takes the rounding difference. Where the period touches more fiscal years than the
+    programme lets a grant be split over (``max_years``), the last allowed year also takes
+    the shares of the years after it."""
     amount = money(amount)
     total_days = (end - start).days + 1
     split: dict[int, Decimal] = {}
@@ -109,6 +115,12 @@ def suggest_year_split(amount: Decimal, start: dt.date, end: dt.date) -> dict[in
         last = min(end, dt.date(year, 12, 31))
         split[year] = money(amount * ((last - first).days + 1) / total_days)
     split[end.year] += amount - sum(split.values(), ZERO)
+    if max_years is not None and len(split) > max_years >= 1:
+        last_allowed = start.year + max_years - 1
+        split[last_allowed] += sum(
+            (value for year, value in split.items() if year > last_allowed), ZERO
+        )
+        split = {year: value for year, value in split.items() if year <= last_allowed}
     return {year: value for year, value in split.items() if value > 0}
 
 
@@ -141,13 +153,18 @@ def decision_propose(
     purpose: str,
     conditions: str = "",
     financing_type: str | None = None,
+    financing_type_justification: str = "",
+    vote_deviation_reason: str = "",
     year_amounts: Mapping[int, Decimal] | None = None,
     instalments: Sequence[tuple[dt.date, Decimal]] = (),
     note: str = "",
     seen: str | None = None,
 ) -> Decision:
     """First pair of eyes: a funding notice with its amounts per fiscal year and its payment
-    plan is proposed for confirmation by a colleague."""
+    plan is proposed for confirmation by a colleague. The programme's rules decide the
+    financing type, bind the committee's vote, limit the period and its fiscal years and the
+    start before submission (``grants.models.decision_rules``): a proposal that breaks one
+    is refused with every reason, and nothing is kept."""
     application = _unless_changed(application, seen)
     instalment_plan = _check_instalments(instalments, money(amount), funding_end)
     check(application, "propose_approval", actor)
@@ -162,8 +179,8 @@ def decision_propose(
         )
     if funding_end < funding_start:
         raise RuleViolated(_("Das Ende des Förderzeitraums liegt vor seinem Beginn."))
-    if funding_end > add_months(funding_start, application.programme.max_project_months):
-        raise RuleViolated(_("Der Förderzeitraum überschreitet die Höchstlaufzeit des Programms."))
+    if financing_type is not None and financing_type not in FinancingType.values:
+        raise RuleViolated(_("Bitte wählen Sie eine Finanzierungsart."))
     if not purpose.strip():
         raise RuleViolated(_("Bitte geben Sie den Zuwendungszweck an."))
     split = _split_by_year(amount, funding_start, funding_end, year_amounts)
@@ -171,8 +188,9 @@ def decision_propose(
         application=application,
         outcome=Decision.Outcome.APPROVE,
         amount=amount,
-        financing_type=financing_type
-        or application.programme.financing_type_for(amount, plan.own_share_percent),
+        financing_type=financing_type or application.programme.financing_type_for(amount, plan),
+        financing_type_justification=financing_type_justification.strip(),
+        vote_deviation_reason=vote_deviation_reason.strip(),
         funding_start=funding_start,
         funding_end=funding_end,
         purpose=purpose.strip(),
@@ -183,6 +201,10 @@ def decision_propose(
         DecisionYearAmount(decision=decision, fiscal_year=year, amount=value)
         for year, value in sorted(split.items())
     )
+    refused = approval_refusals(decision)
+    if refused:
+        # Raised inside the transaction: the decision and its year amounts are rolled back.
+        raise RuleViolated(refused)
     PlannedInstalment.objects.bulk_create(
         PlannedInstalment(decision=decision, due_date=due, amount=value)
         for due, value in instalment_plan
@@ -249,6 +271,14 @@ def decision_confirm(
     if decision is None:
         raise RuleViolated(_("Es liegt kein Entscheidungsvorschlag vor."))
     if decision.outcome == Decision.Outcome.APPROVE:
+        try:
+            check(application, "approve", actor)
+        except RuleViolated:
+            # Say which of the programme's rules the proposal breaks, not only that it does.
+            detailed = approval_refusals(decision)
+            if detailed:
+                raise RuleViolated(detailed) from None
+            raise
         name, data = "approve", {"decision_id": decision.pk, "amount": decision.amount}
         appeal_deadline = add_months(
             timezone.localdate(), application.programme.appeal_period_months

@@ -1,7 +1,16 @@
 from django.urls import path
 
 from grants.views import documents
-from grants.views.applicant import answers, correspondence, detail, files, form, overview, proof
+from grants.views.applicant import (
+    answers,
+    correspondence,
+    detail,
+    early_start,
+    files,
+    form,
+    overview,
+    proof,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -51,6 +60,7 @@ urlpatterns = [
     path("antraege/<int:pk>/rechtsbehelfsverzicht/", detail.waive, name="waive"),
     path("antraege/<int:pk>/mittelabruf/", detail.payout, name="payout"),
     path("antraege/<int:pk>/aenderung/", detail.change_request, name="change_request"),
+    path("antraege/<int:pk>/vorzeitiger-beginn/", early_start.early_start, name="early_start"),
     path("antraege/<int:pk>/verwendungsnachweis/", proof.proof, name="proof"),
     path(
         "antraege/<int:pk>/verwendungsnachweis/belege/",

@@ -97,7 +97,9 @@ def test_project_must_not_have_started(world):
 def test_early_start_request_allows_a_started_project(world):
     app = draft(world)
     Application.objects.filter(pk=app.pk).update(
-        start_date=timezone.localdate(), early_start_requested=True
+        start_date=timezone.localdate(),
+        early_start_requested=True,
+        early_start_reason="Die Kursleitung ist nur jetzt frei.",
     )
     app.refresh_from_db()
     assert submit(app, world.owner).state == S.SUBMITTED

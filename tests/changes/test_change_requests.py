@@ -11,6 +11,7 @@ from grants.models import (
     ChangeRequest,
     StatusChange,
     add_months,
+    period_last_day,
 )
 from grants.services.base import application_seen
 from grants.services.changes import change_request_decide, change_request_submit
@@ -57,7 +58,9 @@ def test_submit_refused_outside_final_and_running(world, state):
 
 
 def test_new_end_must_lie_within_the_programme_limit(world, final):
-    limit = add_months(final.funding_start, world.programme.max_project_months)
+    # Twelve months from the start end the day before the start's day a year later.
+    limit = period_last_day(final.funding_start, world.programme.max_project_months)
+    assert limit == add_months(final.funding_start, 12) - dt.timedelta(days=1)
     with pytest.raises(RuleViolated, match="höchstens 12 Monate") as refused:
         _submit(final, world, new_funding_end=limit + dt.timedelta(days=1))
     assert limit.strftime("%d.%m.%Y") in refused.value.messages[0]

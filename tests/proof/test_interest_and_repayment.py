@@ -107,6 +107,7 @@ def _checked(world, financing_type, *, actual_costs, actual_own, payouts, recogn
         funding_end=end,
         purpose="Sprachcafé",
         financing_type=financing_type,
+        financing_type_justification="Finanzierungsart je Testfall gewählt.",
         year_amounts=this_year_only(D("8000"), app.start_date, end),
     )
     decision_confirm(application=app, actor=world.second_case_worker)

@@ -55,6 +55,7 @@ def _running(world, financing_type):
         funding_end=end,
         purpose="Sprachcafé",
         financing_type=financing_type,
+        financing_type_justification="Finanzierungsart je Testfall gewählt.",
         year_amounts=year_split(D("8000"), app.start_date, end),
     )
     decision_confirm(application=app, actor=world.second_case_worker)

@@ -60,6 +60,7 @@ def _claimed(world, django_capture_on_commit_callbacks) -> RepaymentClaim:
         funding_end=end,
         purpose="Sprachcafé",
         financing_type=FinancingType.DEFICIT,
+        financing_type_justification="Finanzierungsart je Testfall gewählt.",
         year_amounts=this_year_only(D("8000"), app.start_date, end),
     )
     decision_confirm(application=app, actor=world.second_case_worker)

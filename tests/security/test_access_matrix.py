@@ -144,6 +144,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "waive",
             "payout",
             "change_request",
+            "early_start",
             "proof",
             "proof_receipt_add",
             "proof_receipt_delete",

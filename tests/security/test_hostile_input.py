@@ -32,6 +32,7 @@ from grants.models import (
 from grants.services import payouts as payout_services
 from grants.services.changes import change_request_submit
 from grants.services.decisions import application_revoke
+from grants.services.early_start import early_start_request
 from tests.factories import CallFactory, S, advance, draft, pay
 from tests.security.test_access_matrix import _writes
 
@@ -178,8 +179,16 @@ def apps(world) -> dict[str, Any]:
     committee_call = CallFactory(programme=world.programme, decision_track="committee")
     on_committee_track = advance(draft(world), world, S.IN_REVIEW)
     Application.objects.filter(pk=on_committee_track.pk).update(call=committee_call)
+    early = advance(draft(world), world, S.SUBMITTED)
+    early_start_request(
+        application=early,
+        actor=world.owner,
+        requested_start=timezone.localdate(),
+        reason="Ferienbeginn",
+    )
     return {
         "draft": draft(world),
+        "early_start": early,
         "submitted": advance(draft(world), world, S.SUBMITTED),
         "review": review,
         "committee_track": on_committee_track,
@@ -203,6 +212,7 @@ PORTAL_STEPS = [
     ("portal:check", "draft"),
     ("portal:payout", "running"),
     ("portal:change_request", "running"),
+    ("portal:early_start", "submitted"),
     ("portal:proof", "proof_due"),
     ("portal:withdraw", "review"),
 ]

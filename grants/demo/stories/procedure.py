@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from grants.demo.dates import months, relative_to
+from grants.demo.early_start import ask_early_start, consent_early_start
 from grants.demo.story import Story, collector
 from grants.models import ApplicationState as S
 
@@ -125,6 +126,13 @@ def stories(today: dt.date) -> list[Story]:
         .draft(ago(12))
         .submit(ago(6))
     )
+    # The workshops must be booked before the jury meets: the applicant asks to start early.
+    ask_early_start(
+        result[-1],
+        ago(3),
+        ahead(30),
+        "Die Trainer*innen sind nur im Herbst frei; die Räume müssen jetzt gebucht werden.",
+    )
 
     (
         story(
@@ -192,6 +200,11 @@ def stories(today: dt.date) -> list[Story]:
         .draft(ago(20))
         .submit(ago(15))
         .review(ago(8))
+    )
+    # The repair café starts with the season; the coordination office consents to it.
+    ask_early_start(result[-1], ago(14), ahead(40), "Die Werkstatt ist nur ab dann frei.")
+    consent_early_start(
+        result[-1], ago(7), ahead(40), "Zugestimmt auf eigenes Risiko; keine Zusage der Förderung."
     )
 
     (

@@ -103,7 +103,7 @@ class PlanFigures:
 
     @property
     def own_share_ok(self) -> bool:
-        return self.summary.own_share_percent >= self.min_own_share_percent
+        return self.summary.own_share_reaches(self.min_own_share_percent)
 
     @property
     def problems(self) -> list[str]:

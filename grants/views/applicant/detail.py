@@ -44,6 +44,7 @@ from grants.services.decisions import application_waive_appeal
 from grants.services.payouts import payout_request
 from grants.views.applicant.access import _application, _data, _refused
 from grants.views.applicant.common import PROOF_STATES, _open_request, _stored_figures, next_step
+from grants.views.applicant.early_start import can_request_early_start
 from grants.views.applicant.timeline import timeline
 
 
@@ -115,6 +116,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "is_editable": application.state in EDITABLE_STATES,
             "proof_open": application.state in PROOF_STATES,
             "figures": _stored_figures(application),
+            "early_starts": list(application.early_starts.all()),
+            "can_request_early_start": can_request_early_start(application),
             "change_requests": list(application.change_requests.all()),
             "can_request_change": application.state in CHANGEABLE_STATES
             and not application.change_requests.filter(

@@ -57,6 +57,17 @@ def _timeline_text(change: StatusChange, application: Application) -> str | None
             "approve": _("Ihr Änderungsantrag ist genehmigt."),
             "reject": _("Ihr Änderungsantrag ist abgelehnt."),
         }.get(change.transition)
+    if change.lifecycle == StatusChange.Lifecycle.EARLY_START:
+        return {
+            "request": _("Sie haben einen vorzeitigen Beginn ab %(day)s beantragt.")
+            % {"day": _date(data.get("requested_start"))},
+            "consent": _(
+                "Die Förderstelle stimmt dem vorzeitigen Beginn ab %(day)s zu (auf eigenes "
+                "Risiko, keine Zusage der Förderung)."
+            )
+            % {"day": _date(data.get("allowed_from"))},
+            "refuse": _("Die Förderstelle stimmt dem vorzeitigen Beginn nicht zu."),
+        }.get(change.transition)
     texts = {
         "submit": _("Sie haben den Antrag eingereicht. Er hat das Aktenzeichen %(file)s.")
         % {"file": application.file_number},

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,9 +53,16 @@ from grants.views.casework.steps import STEPS
 def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     user = request.user
     plan = app.plan
+    # Each step's rules are asked once: conditions read the plan and the proposal.
+    prefetch_related_objects([app], "early_starts")
+    offered = {slug: step.offered(app, user) for slug, step in STEPS.items()}
     # Destructive steps (reject, claim back, revoke) come last, never as the first button.
-    steps = sorted((s for s in STEPS.values() if s.offered(app, user)), key=lambda s: s.danger)
-    blocked = [(s, reasons) for s in STEPS.values() if (reasons := s.why_not(app, user))]
+    steps = sorted((s for s in STEPS.values() if offered[s.slug]), key=lambda s: s.danger)
+    blocked = [
+        (s, reasons)
+        for s in STEPS.values()
+        if (reasons := s.why_not(app, user, offered=offered[s.slug]))
+    ]
     timeline = sorted(
         [("change", c.created_at, c) for c in app.status_changes.select_related("actor")]
         + [("note", n.created_at, n) for n in app.internal_notes.select_related("author")]
@@ -105,6 +113,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         .prefetch_related("checklist_answers__item", "scores__criterion")
         .first(),
         "agenda_items": list(app.agenda_items.select_related("meeting__committee")),
+        "early_starts": list(app.early_starts.all()),
         "payouts": payouts,
         "claims": claims,
         # The proof check waits for these: each named with what to do, not a bare refusal.

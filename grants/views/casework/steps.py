@@ -14,6 +14,7 @@ from grants.forms import casework as f
 from grants.lifecycle import is_offered, refusals, transition_of
 from grants.models import (
     CHANGEABLE_STATES,
+    EARLY_START_STATES,
     PAYABLE_STATES,
     Application,
     ApplicationState,
@@ -36,6 +37,7 @@ from grants.services.decisions import (
     decision_propose_rejection,
     decision_return,
 )
+from grants.services.early_start import early_start_decide, early_start_offered
 from grants.services.payouts import (
     payout_plan,
     payout_plan_from_decision,
@@ -79,9 +81,12 @@ class Step:
             return any(is_offered(app, name, user) for name in self.transitions)
         return app.state in self.states and (self.when is None or self.when(app))
 
-    def why_not(self, app: Application, user) -> list[str]:
-        """Refusals of a step that exists in this state but is not allowed for this person."""
-        if not self.transitions or self.offered(app, user):
+    def why_not(self, app: Application, user, offered: bool | None = None) -> list[str]:
+        """Refusals of a step that exists in this state but is not allowed for this person
+        (``offered``: what :meth:`offered` said, when the caller asked it already)."""
+        if offered is None:
+            offered = self.offered(app, user)
+        if not self.transitions or offered:
             return []
         reasons: list[str] = []
         for name in self.transitions:
@@ -124,6 +129,14 @@ STEPS: dict[str, Step] = {
             f.AgendaForm,
             agenda_item_create,
             ("refer_to_committee",),
+        ),
+        Step(
+            "vorzeitiger-beginn",
+            gettext_lazy("Über den vorzeitigen Beginn entscheiden"),
+            f.EarlyStartDecisionForm,
+            early_start_decide,
+            states=EARLY_START_STATES,
+            when=early_start_offered,
         ),
         Step(
             "bewilligung",
