@@ -47,8 +47,8 @@ from grants.services.base import (
     logger,
 )
 from grants.services.correspondence import request_items_create
-from grants.services.queue import application_requested_refresh
 from grants.services.early_start import early_start_create
+from grants.services.queue import application_requested_refresh
 
 
 @transaction.atomic
