@@ -24,7 +24,7 @@ from grants.services.applications import (
     application_start_review,
 )
 from grants.services.decisions import decision_confirm, decision_propose
-from tests.factories import build_world, year_split
+from tests.factories import build_world, this_year_only
 from tests.screenshots import take
 
 pytestmark = pytest.mark.browser
@@ -276,15 +276,17 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
 
     # --- approval by two case workers, accepted with waiver -----------------------------------
     application_start_review(application=application, actor=world.case_worker)
+    # Funded from tomorrow, all on this year's budget: the call for funds below is due now.
+    start = timezone.localdate() + dt.timedelta(days=1)
     end = application.start_date + dt.timedelta(days=150)
     decision_propose(
         application=application,
         actor=world.case_worker,
         amount=application.plan.requested_amount,
-        funding_start=application.start_date,
+        funding_start=start,
         funding_end=end,
         purpose="Sprachcafé Linden",
-        year_amounts=year_split(application.plan.requested_amount, application.start_date, end),
+        year_amounts=this_year_only(application.plan.requested_amount, start, end),
     )
     decision_confirm(application=application, actor=world.second_case_worker)
     page.goto(f"{base}/antraege/{application.pk}/")
