@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views.applicant import answers, detail, files, form, overview, proof
+from grants.views.applicant import answers, autosave, detail, files, form, overview, proof
 
 app_name = "portal"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("antraege/neu/<int:call_pk>/", form.start, name="start"),
     path("antraege/<int:pk>/", detail.detail, name="detail"),
     path("antraege/<int:pk>/projekt/", form.project, name="project"),
+    path(
+        "antraege/<int:pk>/projekt/automatisch/",
+        autosave.project_autosave,
+        name="project_autosave",
+    ),
     path("antraege/<int:pk>/zielgruppen/", form.classification, name="classification"),
     path("antraege/<int:pk>/finanzplan/", form.plan, name="plan"),
     path("antraege/<int:pk>/finanzplan/summen/", form.plan_summary, name="plan_summary"),
@@ -38,6 +43,11 @@ urlpatterns = [
     path("antraege/<int:pk>/mittelabruf/", detail.payout, name="payout"),
     path("antraege/<int:pk>/aenderung/", detail.change_request, name="change_request"),
     path("antraege/<int:pk>/verwendungsnachweis/", proof.proof, name="proof"),
+    path(
+        "antraege/<int:pk>/verwendungsnachweis/automatisch/",
+        autosave.proof_autosave,
+        name="proof_autosave",
+    ),
     path(
         "antraege/<int:pk>/verwendungsnachweis/belege/",
         proof.proof_receipt_add,

@@ -135,6 +135,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "receipt",
             "answers",
             "submission_pdf",
+            "project_autosave",
+            "proof_autosave",
             "withdraw",
             "waive",
             "payout",
@@ -472,7 +474,8 @@ def outcome(response: Any) -> str:
         return "login"
     if status == 302 and response["Location"] == "/admin/":
         return "admin start"
-    if status in (200, 204, 301, 302, 303, 400, 422, 429):
+    # 409: let in, but the step does not fit the state (an autosave after submission).
+    if status in (200, 204, 301, 302, 303, 400, 409, 422, 429):
         return "allowed"
     return f"error {status}"
 
