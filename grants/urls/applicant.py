@@ -1,10 +1,24 @@
 from django.urls import path
 
-from grants.views.applicant import answers, autosave, detail, files, form, overview, proof
+from grants.views.applicant import (
+    answers,
+    autosave,
+    detail,
+    eligibility,
+    files,
+    form,
+    overview,
+    proof,
+)
 
 app_name = "portal"
 urlpatterns = [
     path("foerderprogramme/", overview.programmes, name="programmes"),
+    path(
+        "foerderprogramme/aufrufe/<int:call_pk>/passt-das/",
+        eligibility.eligibility,
+        name="eligibility",
+    ),
     path("leichte-sprache/", overview.easy_language, name="easy_language"),
     path("antraege/", overview.dashboard, name="dashboard"),
     path("antraege/neu/<int:call_pk>/", form.start, name="start"),

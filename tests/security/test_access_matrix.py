@@ -116,6 +116,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
     "applicants:member_remove": MEMBERS,
     "portal:programmes": ALL,
     "portal:easy_language": ALL,
+    "portal:eligibility": ALL,
     "portal:dashboard": USERS,
     # Staff are sent on to create a profile, which refuses them.
     "portal:start": USERS,
