@@ -24,8 +24,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from grants.models import Decision
+from grants.models import Decision, RepaymentClaim
 from grants.services.decisions import decision_letter_create
+from grants.services.recovery import recovery_notice_create
 from notifications.models import Message
 from notifications.tasks import send_messages
 
@@ -76,6 +77,12 @@ def decision_letter_attachment(decision: Decision) -> dict[str, Any]:
     return {"decision_id": decision.pk, "mimetype": "application/pdf"}
 
 
+def recovery_notice_attachment(claim: RepaymentClaim) -> dict[str, Any]:
+    """The attachment of a repayment claim's mail: its recovery notice, made after the claim's
+    commit (or here, by the sender, if that step never ran)."""
+    return {"claim_id": claim.pk, "mimetype": "application/pdf"}
+
+
 def resolve_attachments(message: Message) -> list[dict[str, str]]:
     """The files to send: stored files as they are; a decision's letter as it is on file, made
     now if the step after the decision's commit did not make it (the process died, say), so
@@ -87,6 +94,16 @@ def resolve_attachments(message: Message) -> list[dict[str, str]]:
                 pk=attachment["decision_id"]
             )
             letter = decision_letter_create(decision=decision)
+            attachment = {
+                "name": letter.file.name,
+                "filename": letter.filename,
+                "mimetype": attachment["mimetype"],
+            }
+        elif "claim_id" in attachment:
+            claim = RepaymentClaim.objects.select_related("application").get(
+                pk=attachment["claim_id"]
+            )
+            letter = recovery_notice_create(claim=claim)
             attachment = {
                 "name": letter.file.name,
                 "filename": letter.filename,

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from grants.models import Application, Decision, DomainEvent, Payout
+from django.utils import translation
+
+from grants.models import Application, Decision, DomainEvent, Payout, RepaymentClaim
 from notifications.models import Kind, Message
-from notifications.outbox import decision_letter_attachment
+from notifications.outbox import decision_letter_attachment, recovery_notice_attachment
 from notifications.services import (
     Recipient,
     applicant_recipients,
@@ -142,6 +144,7 @@ def decided(event: DomainEvent) -> list[Message]:
             "funding_start": _date(decision.funding_start),
             "funding_end": _date(decision.funding_end),
             "appeal_deadline": _date(app.appeal_deadline),
+            "legal_remedy": _legal_remedy(app),
             "proof_due_date": _date(app.proof_due_date),
             "purpose": decision.purpose,
             "conditions": decision.conditions,
@@ -201,6 +204,11 @@ def proof_accepted(event: DomainEvent) -> list[Message]:
 
 def repayment_claimed(event: DomainEvent) -> list[Message]:
     status_change = event.status_change
+    claim_id = event.payload.get("claim_id")
+    claim = RepaymentClaim.objects.filter(pk=claim_id).first() if claim_id else None
+    body = event.application.programme.funding_body
+    # The notice is made after the claim's commit; the sender attaches it as on file.
+    letters = [recovery_notice_attachment(claim)] if claim is not None else []
     return _write(
         event,
         Kind.REPAYMENT_CLAIM,
@@ -209,8 +217,20 @@ def repayment_claimed(event: DomainEvent) -> list[Message]:
             "principal": _money(event.payload.get("principal")),
             "due_date": _date(event.payload.get("due_date")),
             "reason": status_change.reason if status_change else "",
+            "recovery_notice": bool(letters),
+            "account_holder": body.account_holder or body.name,
+            "iban": body.iban,
+            "bic": body.bic,
+            "payment_reference": claim.payment_reference if claim else "",
+            "legal_remedy": _legal_remedy(event.application),
         },
+        letters,
     )
+
+
+def _legal_remedy(application: Application) -> Callable[[], str]:
+    """The programme's one legal remedy, in each recipient's language."""
+    return lambda: application.programme.legal_remedy_in(translation.get_language() or "de")
 
 
 HANDLERS: dict[str, Handler] = {

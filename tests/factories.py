@@ -99,6 +99,9 @@ class FundingBodyFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["name"]
 
     name = "Landeshauptstadt Hannover"
+    account_holder = "Stadtkasse Hannover"
+    iban = "DE89370400440532013000"
+    bic = "COBADEFFXXX"
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

@@ -116,6 +116,15 @@ class SeedDemoTests(TestCase):
             assert claim.interest > 0 and claim.repaid_on, claim
             # The portal's own § 49a computation from the stored base rates, not a copy.
             assert claim.interest == repayment_interest(claim, claim.repaid_on).total
+            assert claim.repaid == claim.principal
+        # One claim was repaid in two parts: interest on the first part stopped on its day.
+        assert any(claim.repayments.count() == 2 for claim in settled)
+
+    def test_funding_bodies_name_the_account_for_repayments(self):
+        for programme in Programme.objects.select_related("funding_body"):
+            assert programme.funding_body.iban, programme
+            assert "eines Monats" in programme.legal_remedy
+            assert "Verwaltungsgericht Hannover" in programme.legal_remedy
 
     def test_budgets_of_2023_and_2024_are_the_real_figures(self):
         def budget(code: str, year: int, area: str | None = None) -> Budget:

@@ -31,11 +31,20 @@ FUNDING_BODIES = {
         "department": "Fachbereich Gesellschaftliche Teilhabe (OE 56.10)",
         "address": "Trammplatz 2\n30159 Hannover",
         "email": "wir2-foerderung@stadt-hannover.example",
+        # Example accounts from bank documentation (valid check digits), never real ones.
+        "account_holder": "Stadtkasse Hannover (Demo-Konto)",
+        "iban": "DE89370400440532013000",
+        "bic": "COBADEFFXXX",
+        "bank_name": "Beispielbank (Demo)",
     },
     "Region Hannover": {
         "department": "Koordinierungsstelle Regionsfonds für Vielfalt und Teilhabe",
         "address": "Hildesheimer Straße 18\n30169 Hannover",
         "email": "regionsfonds@region-hannover.example",
+        "account_holder": "Regionskasse Hannover (Demo-Konto)",
+        "iban": "DE02120300000000202051",
+        "bic": "BYLADEM1001",
+        "bank_name": "Beispielbank (Demo)",
     },
 }
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from grants.demo.base_rates import ensure_base_rates
 from grants.demo.calls import seed_calls
 from grants.demo.committees import seed_committees
 from grants.demo.people import seed_people
@@ -38,6 +39,7 @@ def seed() -> SeedResult:
     today = timezone.localdate()
     started = timezone.now()
     programmes = seed_programmes(result)
+    ensure_base_rates(result, today)
     cast = seed_people(result, programmes)
     cast.meeting_places = seed_committees(result, programmes)
     seed_calls(result, cast, today)

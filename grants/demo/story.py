@@ -515,6 +515,19 @@ class Story:
             ),
         )
 
+    def repay_part(self, on: dt.date, amount: str) -> Story:
+        """Part of the claimed money comes back; from that day it bears no more interest."""
+
+        def run(story: Story, cast: Cast) -> None:
+            proof.repayment_claim_record_repayment(
+                claim=story.app().repayment_claims.get(state=RepaymentClaim.State.OPEN),
+                actor=story.case_worker(cast),
+                repaid_on=on,
+                amount=Decimal(amount),
+            )
+
+        return self._add(on, "Teilzahlung eingegangen", run)
+
     def settle(self, on: dt.date) -> Story:
         """The money comes back; interest under § 49a VwVfG from the stored base rates."""
 

@@ -25,6 +25,7 @@ from grants.models import (
     FinancingCategory,
     Programme,
     TargetGroup,
+    UnplannedIncome,
     add_months,
 )
 from grants.services.applications import MAX_COST_LINES, MAX_FINANCING_LINES
@@ -419,9 +420,7 @@ class WithdrawForm(forms.Form):
 
 class WaiveForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_(
-            "Ich bin mit dem Bescheid einverstanden und verzichte auf Rechtsbehelfe (Widerspruch oder Klage)."
-        ),
+        label=_("Ich bin mit dem Bescheid einverstanden und verzichte auf Rechtsbehelfe (Klage)."),
         error_messages={"required": _("Bitte bestätigen Sie den Verzicht.")},
     )
 
@@ -528,6 +527,20 @@ class ReceiptForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("Das Belegdatum liegt in der Zukunft."))
         return value
+
+
+class UnplannedIncomeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Art der Einnahme"),
+        choices=UnplannedIncome.Kind.choices,
+        error_messages={"required": _("Bitte wählen Sie die Art der Einnahme.")},
+    )
+    description = forms.CharField(
+        label=_("Von wem / wofür"),
+        max_length=200,
+        help_text=_("z. B. „Spende der Bürgerstiftung“ oder „Zuschuss des Stadtbezirksrats“"),
+    )
+    amount = MoneyField(max_value=MAX_LINE_AMOUNT, label=_("Betrag in Euro"))
 
 
 class ChangeRequestForm(forms.Form):

@@ -386,6 +386,14 @@ class ClaimForm(StepForm):
 
 class RepaymentForm(StepForm):
     repaid_on = forms.DateField(label=_("Zahlungseingang am"), widget=DATE)
+    amount = MoneyField(
+        label=_("Eingegangener Betrag"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text=_("Leer lassen, wenn der ganze offene Betrag eingegangen ist."),
+    )
 
     def clean_repaid_on(self):
         value = self.cleaned_data["repaid_on"]
@@ -464,8 +472,5 @@ class MinutesForm(forms.Form):
 class LetterTemplateForm(forms.ModelForm):
     class Meta:
         model = LetterTemplate
-        fields = ["subject", "body", "legal_remedies"]
-        widgets = {
-            "body": forms.Textarea(attrs={"rows": 14}),
-            "legal_remedies": forms.Textarea(attrs={"rows": 5}),
-        }
+        fields = ["subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}

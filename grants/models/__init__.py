@@ -142,7 +142,9 @@ from grants.models.proof import (
     ProofCheck,
     ProofCheckLine,
     Receipt,
+    Repayment,
     RepaymentClaim,
+    UnplannedIncome,
 )
 
 __all__ = [
@@ -217,12 +219,14 @@ __all__ = [
     "ProofCheck",
     "ProofCheckLine",
     "Receipt",
+    "Repayment",
     "RepaymentClaim",
     "S",
     "StaffRole",
     "StatusChange",
     "Submission",
     "TargetGroup",
+    "UnplannedIncome",
     "add_months",
     "appeal_period_over",
     "applicant_eligible",

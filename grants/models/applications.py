@@ -503,7 +503,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         conditions=[something_to_repay],
     )
     def claim_repayment(self) -> None:
-        """Rückforderung: part or all of the paid grant is claimed back."""
+        """Rückforderung: part or all of the paid grant is claimed back; the recovery notice
+        (Rückforderungs- und Widerrufsbescheid, PDF) is made after the commit and mailed with
+        the claim."""
 
     @transition(
         field=state,

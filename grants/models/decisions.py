@@ -105,6 +105,7 @@ class DecisionYearAmount(models.Model):
 class LetterKind(models.TextChoices):
     APPROVAL = "approval", _("Zuwendungsbescheid")
     REJECTION = "rejection", _("Ablehnungsbescheid")
+    RECOVERY = "recovery", _("Rückforderungsbescheid")
 
 
 class LetterTemplate(models.Model):
@@ -120,7 +121,6 @@ class LetterTemplate(models.Model):
     language = models.CharField(_("Sprache"), max_length=5, choices=settings.LANGUAGES)
     subject = models.CharField(_("Betreff"), max_length=200)
     body = models.TextField(_("Text"))
-    legal_remedies = models.TextField(_("Rechtsbehelfsbelehrung"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -151,6 +151,13 @@ class Letter(models.Model):
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
     )
+    claim = models.ForeignKey(
+        "grants.RepaymentClaim",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+    )
     kind = models.CharField(_("Art"), max_length=20, choices=LetterKind.choices)
     language = models.CharField(_("Sprache"), max_length=5, choices=settings.LANGUAGES)
     file = models.FileField(_("Datei"), upload_to=letter_path)
@@ -166,7 +173,8 @@ class Letter(models.Model):
         verbose_name_plural = _("Bescheide und Schreiben")
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["decision", "kind"], name="letter_once_per_decision")
+            models.UniqueConstraint(fields=["decision", "kind"], name="letter_once_per_decision"),
+            models.UniqueConstraint(fields=["claim", "kind"], name="letter_once_per_claim"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import ApplicantKind
+from applicants.validators import validate_bic, validate_iban
 from grants.models.base import CENT, MONEY, PERCENT, ZERO
 
 if TYPE_CHECKING:
@@ -37,6 +38,14 @@ class FinancingType(models.TextChoices):
     DEFICIT = "deficit", _("Fehlbedarfsfinanzierung")
 
 
+# Lower Saxony has abolished the Widerspruch for most administrative acts (§ 80 NJG): the
+# remedy is an action before the administrative court, within one month.
+DEFAULT_LEGAL_REMEDY = (
+    "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Klage beim "
+    "Verwaltungsgericht Hannover, Leonhardtstraße 15, 30175 Hannover, erhoben werden."
+)
+
+
 class FundingBody(models.Model):
     """The public body that grants (Zuwendungsgeber), as it signs its letters."""
 
@@ -44,6 +53,16 @@ class FundingBody(models.Model):
     department = models.CharField(_("Organisationseinheit"), max_length=200, blank=True)
     address = models.TextField(_("Anschrift"), blank=True)
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    # Where repayments are paid to: the body's cash office account, named in recovery notices.
+    account_holder = models.CharField(_("Kontoinhaber (Kasse)"), max_length=200, blank=True)
+    iban = models.CharField(
+        _("IBAN für Zahlungen an den Zuwendungsgeber"),
+        max_length=34,
+        blank=True,
+        validators=[validate_iban],
+    )
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
+    bank_name = models.CharField(_("Kreditinstitut"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("Zuwendungsgeber")
@@ -128,6 +147,18 @@ class Programme(models.Model):
     appeal_period_months = models.PositiveSmallIntegerField(
         _("Rechtsbehelfsfrist in Monaten"), default=1
     )
+    # The one legal remedy of the programme's notices: the case file, the applicant's pages,
+    # every letter and every mail read this text, so they cannot disagree.
+    legal_remedy = models.TextField(
+        _("Rechtsbehelfsbelehrung"),
+        default=DEFAULT_LEGAL_REMEDY,
+        help_text=_("Gilt für alle Bescheide des Programms, auf der Seite, im PDF und in E-Mails."),
+    )
+    legal_remedy_en = models.TextField(
+        _("Rechtsbehelfsbelehrung (englische Fassung)"),
+        blank=True,
+        help_text=_("Übersetzung zur Information; leer: der deutsche Text gilt auch dort."),
+    )
     payout_need_months = models.PositiveSmallIntegerField(
         _("Mittelabruf für Bedarf der nächsten Monate"), default=2
     )
@@ -160,6 +191,12 @@ class Programme(models.Model):
             raise ValidationError(
                 {"eligible_applicant_kinds": _("Unbekannte Arten: %s") % ", ".join(sorted(unknown))}
             )
+
+    def legal_remedy_in(self, language: str) -> str:
+        """The configured legal remedy in ``language``; German where no translation is kept."""
+        if language.startswith("en") and self.legal_remedy_en.strip():
+            return self.legal_remedy_en
+        return self.legal_remedy
 
     def financing_type_for(self, amount: Decimal, own_share_percent: Decimal) -> str:
         """The financing type the programme's rules suggest for a grant of ``amount``."""

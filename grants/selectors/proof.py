@@ -5,44 +5,51 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.errors import RuleViolated
 from grants.models import (
     CENT,
     ZERO,
+    Application,
     BaseRate,
-    FinancingType,
+    FinancingKind,
     Payout,
+    ProofCheck,
     RepaymentClaim,
+    money,
 )
+from grants.selectors.proof_figures import CostInput, IncomeInput, ProofFigures, proof_figures
 
 
 def base_rates() -> list[tuple[dt.date, Decimal]]:
     return list(BaseRate.objects.values_list("valid_from", "rate_percent"))
 
 
-def repayment_interest(claim: RepaymentClaim, until: dt.date) -> InterestResult:
-    """§ 49a VwVfG interest on ``claim`` if it is repaid on ``until``: from each payout the
-    claim takes back (latest first) up to the day of repayment."""
+def repayment_interest(
+    claim: RepaymentClaim,
+    until: dt.date,
+    *,
+    pending: Sequence[tuple[dt.date, Decimal]] = (),
+) -> InterestResult:
+    """§ 49a VwVfG interest on ``claim`` up to ``until``: on each payout the claim takes back
+    (latest first) from its day; each part repaid (recorded, or ``pending`` as
+    ``(received_on, amount)``) bears no interest from the day it arrived."""
     paid = claim.application.payouts.filter(state=Payout.State.PAID).values_list(
         "paid_on", "amount"
     )
+    repaid = [(r.received_on, r.amount) for r in claim.repayments.all()] + list(pending)
     try:
         taken = allocate_latest_first(claim.principal, list(paid))
-        return interest_49a(amounts=taken, until=until, rates=base_rates())
-    except LookupError as exc:
-        raise RuleViolated(
-            _(
-                "Für den Zeitraum ist kein Basiszinssatz hinterlegt; bitte in der Verwaltung ergänzen."
-            )
-        ) from exc
     except ValueError as exc:
         raise RuleViolated(_("Die Rückforderung übersteigt die ausgezahlten Mittel.")) from exc
+    return interest_49a(amounts=taken, until=until, rates=base_rates(), repayments=repaid)
 
 
 POINTS_ABOVE_BASE = Decimal("5")
@@ -50,11 +57,13 @@ POINTS_ABOVE_BASE = Decimal("5")
 
 @dataclass(frozen=True)
 class Segment:
+    """One row of an interest statement: an amount over a stretch of days within one calendar
+    year and one half-year of the base rate. ``base_rate`` is None where no rate is known."""
+
     principal: Decimal
     start: dt.date  # first day bearing interest
     end: dt.date  # first day no longer bearing interest
-    base_rate: Decimal
-    rate: Decimal
+    base_rate: Decimal | None
     year_days: int
 
     @property
@@ -62,8 +71,24 @@ class Segment:
         return (self.end - self.start).days
 
     @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return None if self.base_rate is None else self.base_rate + POINTS_ABOVE_BASE
+
+    @property
+    def known(self) -> bool:
+        return self.base_rate is not None
+
+    @property
     def interest(self) -> Decimal:
-        return self.principal * self.rate / 100 * self.days / self.year_days
+        """Rounded half up to the cent per row, so that the rows add up to the total."""
+        if self.rate is None:
+            return ZERO
+        exact = self.principal * self.rate / 100 * self.days / self.year_days
+        return exact.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -72,9 +97,29 @@ class InterestResult:
 
     @property
     def total(self) -> Decimal:
-        return sum((s.interest for s in self.segments), Decimal(0)).quantize(
-            CENT, rounding=ROUND_HALF_UP
-        )
+        """The sum of the rows as shown (each rounded to the cent)."""
+        return sum((s.interest for s in self.segments), ZERO)
+
+    @property
+    def unknown(self) -> list[Segment]:
+        return [s for s in self.segments if not s.known]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unknown
+
+    @property
+    def unknown_from(self) -> dt.date | None:
+        return min((s.start for s in self.unknown), default=None)
+
+    @property
+    def unknown_message(self) -> str:
+        if self.complete:
+            return ""
+        return _(
+            "Für die Zeit ab %(day)s ist kein Basiszinssatz hinterlegt; die Zinsen dafür sind "
+            "nicht berechnet. Bitte den Basiszinssatz in der Verwaltung ergänzen."
+        ) % {"day": f"{self.unknown_from:%d.%m.%Y}"}
 
 
 def allocate_latest_first(
@@ -94,14 +139,45 @@ def allocate_latest_first(
     return sorted(taken)
 
 
-def _rate_on(day: dt.date, rates: Sequence[tuple[dt.date, Decimal]]) -> Decimal:
+def _next_half_year(day: dt.date) -> dt.date:
+    return dt.date(day.year, 7, 1) if day.month < 7 else dt.date(day.year + 1, 1, 1)
+
+
+def _rate_on(day: dt.date, rates: Sequence[tuple[dt.date, Decimal]]) -> Decimal | None:
+    """The base rate for ``day``: the latest announced on or before it, if announced for the
+    half-year ``day`` falls in. A rate is never carried into a half-year it was not
+    announced for (§ 247 BGB announces one per half-year)."""
     current = None
     for valid_from, rate in rates:
         if valid_from <= day:
-            current = rate
-    if current is None:
-        raise LookupError(f"no base rate known for {day:%d.%m.%Y}")
-    return current
+            current = (valid_from, rate)
+    if current is None or _next_half_year(current[0]) <= day:
+        return None
+    return current[1]
+
+
+def _pieces(
+    amounts: Iterable[tuple[dt.date, Decimal]],
+    until: dt.date,
+    repayments: Iterable[tuple[dt.date, Decimal]],
+) -> list[tuple[dt.date, dt.date, Decimal]]:
+    """``(start, end, amount)``: each amount from its day until the repayment that took it
+    back (credited to the latest amounts first), what is left until ``until``."""
+    open_amounts = [[since, amount] for since, amount in sorted(amounts)]
+    pieces = []
+    for received_on, repaid in sorted(repayments):
+        left = repaid
+        for entry in reversed(open_amounts):
+            if left <= 0:
+                break
+            portion = min(left, entry[1])
+            if portion <= 0:
+                continue
+            pieces.append((entry[0], max(entry[0], min(received_on, until)), portion))
+            entry[1] -= portion
+            left -= portion
+    pieces += [(since, until, amount) for since, amount in open_amounts if amount > 0]
+    return sorted(pieces)
 
 
 def interest_49a(
@@ -109,28 +185,27 @@ def interest_49a(
     amounts: Iterable[tuple[dt.date, Decimal]],
     until: dt.date,
     rates: Iterable[tuple[dt.date, Decimal]],
+    repayments: Iterable[tuple[dt.date, Decimal]] = (),
 ) -> InterestResult:
-    """Interest on each ``(paid_on, amount)`` from ``paid_on`` up to ``until``.
+    """Interest on each ``(paid_on, amount)`` from ``paid_on`` up to ``until`` (the first day
+    without interest), less the parts repaid on their day.
 
-    ``rates`` are ``(valid_from, base_rate_percent)`` pairs, e.g. from ``BaseRate``.
+    ``rates`` are ``(valid_from, base_rate_percent)`` pairs, e.g. from ``BaseRate``. Rows are
+    cut at New Year (the day count changes between 365 and 366) and at every half-year (the
+    base rate may change); a row in a half-year without a known rate is flagged, not priced.
     """
     rates = sorted(rates)
-    changes = [valid_from for valid_from, _rate in rates]
     segments: list[Segment] = []
-    for since, principal in amounts:
+    for since, end_of_piece, principal in _pieces(amounts, until, repayments):
         day = since
-        while day < until:
-            cuts = [c for c in changes if day < c < until]
-            new_year = dt.date(day.year + 1, 1, 1)
-            end = min([until, new_year, *cuts])
-            base = _rate_on(day, rates)
+        while day < end_of_piece:
+            end = min(end_of_piece, _next_half_year(day))
             segments.append(
                 Segment(
                     principal=principal,
                     start=day,
                     end=end,
-                    base_rate=base,
-                    rate=base + POINTS_ABOVE_BASE,
+                    base_rate=_rate_on(day, rates),
                     year_days=366 if calendar.isleap(day.year) else 365,
                 )
             )
@@ -146,19 +221,99 @@ def justified_grant(
     actual_costs: Decimal,
     actual_other_financing: Decimal,
 ) -> Decimal:
-    """The grant that the actual figures of a proof of use justify.
+    """The grant the actual figures justify, for a plan of one cost line and one line of
+    other money (planned as the gap the grant leaves); see ``proof_figures``."""
+    return proof_figures(
+        financing_type=financing_type,
+        approved=approved,
+        costs=[CostInput(0, "", planned_costs, actual_costs)],
+        income=[IncomeInput("", max(ZERO, planned_costs - approved), actual_other_financing)],
+    ).justified
 
-    - Fehlbedarf: the grant fills the gap, so every euro saved or earned reduces it.
-    - Anteil: the grant stays the approved share of the costs.
-    - Festbetrag: fixed, reduced only where the costs fall below it.
-    Never more than approved.
-    """
-    if financing_type == FinancingType.DEFICIT:
-        grant = actual_costs - actual_other_financing
-    elif financing_type == FinancingType.PROPORTIONAL:
-        grant = (actual_costs * approved / planned_costs) if planned_costs else ZERO
-    elif financing_type == FinancingType.FIXED_AMOUNT:
-        grant = actual_costs
-    else:
-        raise ValueError(f"unknown financing type {financing_type!r}")
-    return min(approved, max(ZERO, grant)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+def proof_figures_for(
+    application: Application, recognised: Mapping[int, Decimal] | None = None
+) -> ProofFigures:
+    """Plan, actual, allowed and the effect on the grant per line of ``application``'s proof
+    of use; ``recognised`` overrides what a case worker cut (by cost line id)."""
+    recognised = recognised or {}
+    costs = [
+        CostInput(
+            line.pk,
+            line.description,
+            line.amount,
+            money(recognised.get(line.pk, line.actual_amount or ZERO)),
+        )
+        for line in application.cost_lines.select_related("category").order_by("position", "id")
+    ]
+    income = [
+        IncomeInput(
+            f"{line.category}" + (f": {line.description}" if line.description else ""),
+            line.amount,
+            line.actual_amount or ZERO,
+        )
+        for line in application.financing_lines.exclude(category__kind=FinancingKind.GRANT)
+        .select_related("category")
+        .order_by("id")
+    ]
+    income += [
+        IncomeInput(f"{extra.get_kind_display()}: {extra.description}", ZERO, extra.amount)
+        for extra in application.unplanned_income.all()
+    ]
+    return proof_figures(
+        financing_type=application.financing_type,
+        approved=application.approved_amount or ZERO,
+        costs=costs,
+        income=income,
+    )
+
+
+def proof_figures_of_file(
+    application: Application, proof_check: ProofCheck | None, cost_lines: Sequence[Any]
+) -> ProofFigures | None:
+    """The figures the case file shows: those of the latest check as recognised there, or,
+    before any check, those of the submitted proof of use as claimed."""
+    if proof_check is not None:
+        return proof_figures_for(
+            application,
+            {line.cost_line_id: line.recognised_amount for line in proof_check.lines.all()},
+        )
+    # ``cost_lines`` as the page loaded them: a file without a proof costs no query here.
+    if application.approved_amount is None or all(
+        line.actual_amount is None for line in cost_lines
+    ):
+        return None
+    return proof_figures_for(application)
+
+
+@dataclass(frozen=True)
+class ClaimFigures:
+    """A claim as the applicant's page, the recovery notice and the mail state it: the same
+    principal, interest rows and total, account and reference."""
+
+    claim: RepaymentClaim
+    interest: InterestResult | None
+    interest_until: dt.date
+    letter: Any
+
+    @property
+    def interest_total(self) -> Decimal:
+        if self.claim.state == RepaymentClaim.State.SETTLED:
+            return self.claim.interest
+        return self.interest.total if self.interest is not None else ZERO
+
+
+def claim_figures(application: Application) -> list[ClaimFigures]:
+    """Open claims with the interest up to today; settled ones with the interest charged."""
+    today = timezone.localdate()
+    rows = []
+    claims = application.repayment_claims.exclude(state=RepaymentClaim.State.CANCELLED)
+    for claim in claims.prefetch_related("repayments", "letters"):
+        until = claim.repaid_on if claim.state == RepaymentClaim.State.SETTLED else today
+        try:
+            interest = repayment_interest(claim, until or today)
+        except RuleViolated:
+            interest = None
+        letter = next((x for x in claim.letters.all()), None)
+        rows.append(ClaimFigures(claim, interest, until or today, letter))
+    return rows

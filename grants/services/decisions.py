@@ -5,13 +5,11 @@ revocations; the programme's letter templates."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import partial
 
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -302,18 +300,9 @@ def decision_letter_create(*, decision: Decision, actor: User | None = None) -> 
         kind=kind,
         language=language,
         filename=filename,
-        sha256=hashlib.sha256(pdf).hexdigest(),
         created_by=actor if actor is not None else decision.confirmed_by,
     )
-    letter.file.save(filename, ContentFile(pdf), save=False)
-    try:
-        with transaction.atomic():
-            letter.save()
-    except IntegrityError:
-        # Made meanwhile by the other path (after commit, or by the mail sender).
-        letter.file.delete(save=False)
-        return Letter.objects.get(decision=decision, kind=kind)
-    return letter
+    return letters.letter_store(letter, pdf, decision=decision, kind=kind)
 
 
 def _letter_after_commit(decision_id: int, actor_id: int) -> None:
@@ -330,7 +319,6 @@ def letter_template_save(
     language: str,
     subject: str,
     body: str,
-    legal_remedies: str,
 ) -> LetterTemplate:
     """Staff edit the text of a programme's letters; a template that does not render is refused."""
     require_case_worker_of(programme.pk, actor)
@@ -338,10 +326,9 @@ def letter_template_save(
         programme=programme,
         kind=kind,
         language=language,
-        defaults={"subject": subject, "body": body, "legal_remedies": legal_remedies},
+        defaults={"subject": subject, "body": body},
     )
     template.subject, template.body = subject.strip(), body.strip()
-    template.legal_remedies = legal_remedies.strip()
     template.updated_by, template.updated_at = actor, timezone.now()
     letters.validate_template(template)
     template.full_clean()

@@ -8,6 +8,7 @@ application (``Letter``) and never regenerated: what was sent stays what is on f
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from urllib.request import url2pathname
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -29,9 +32,11 @@ from grants.errors import RuleViolated
 from grants.models import (
     Application,
     Decision,
+    Letter,
     LetterKind,
     LetterTemplate,
     Meeting,
+    RepaymentClaim,
 )
 
 # Variables a template may use; shown to staff next to the editor.
@@ -48,11 +53,32 @@ VARIABLES = {
     "purpose": gettext_lazy("Zuwendungszweck"),
     "reasons": gettext_lazy("Begründung der Ablehnung"),
     "appeal_months": gettext_lazy("Rechtsbehelfsfrist in Monaten"),
+    "principal": gettext_lazy("Rückforderung: Erstattungsbetrag"),
+    "paid": gettext_lazy("Rückforderung: ausgezahlt"),
+    "justified": gettext_lazy("Rückforderung: zustehende Zuwendung"),
+    "due_date": gettext_lazy("Rückforderung: zahlbar bis"),
 }
 
 
 def default_texts(kind: str) -> dict[str, str]:
-    """The texts a programme starts with, in the active language."""
+    """The texts a programme starts with, in the active language. The legal remedy is not
+    among them: it is the programme's (``Programme.legal_remedy``), the same in every letter,
+    page and mail."""
+    if kind == LetterKind.RECOVERY:
+        return {
+            "subject": _("Rückforderungsbescheid – {{ file_number }} – {{ title }}"),
+            "body": _(
+                "Sehr geehrte Damen und Herren,\n\n"
+                "für das Projekt „{{ title }}“ haben wir Ihnen aus dem Programm {{ programme }} "
+                "eine Zuwendung von {{ amount }} bewilligt und {{ paid }} ausgezahlt. Nach "
+                "Prüfung stehen Ihnen {{ justified }} zu.\n\n"
+                "Den Zuwendungsbescheid widerrufe ich daher in Höhe von {{ principal }} "
+                "(§ 49 Abs. 3 VwVfG) und fordere diesen Betrag zurück (§ 49a Abs. 1 VwVfG).\n\n"
+                "Gründe:\n{{ reasons }}\n\n"
+                "Bitte überweisen Sie den Betrag bis zum {{ due_date }} auf das unten genannte "
+                "Konto. Geben Sie dabei unbedingt den Verwendungszweck an."
+            ),
+        }
     if kind == LetterKind.APPROVAL:
         return {
             "subject": _("Zuwendungsbescheid – {{ file_number }} – {{ title }}"),
@@ -67,12 +93,6 @@ def default_texts(kind: str) -> dict[str, str]:
                 "Die Mittel werden nach dem Zahlungsplan unten oder auf Ihren Abruf ausgezahlt. "
                 "Rufen Sie bitte nur ab, was Sie innerhalb von zwei Monaten benötigen."
             ),
-            "legal_remedies": _(
-                "Gegen diesen Bescheid kann innerhalb von {{ appeal_months }} Monat(en) nach "
-                "Bekanntgabe Klage beim Verwaltungsgericht Hannover, Leonhardtstraße 15, "
-                "30175 Hannover, erhoben werden. Wenn Sie auf Rechtsbehelfe verzichten, wird "
-                "der Bescheid sofort bestandskräftig und die Mittel können früher fließen."
-            ),
         }
     return {
         "subject": _("Ablehnungsbescheid – {{ file_number }} – {{ title }}"),
@@ -83,11 +103,6 @@ def default_texts(kind: str) -> dict[str, str]:
             "Gründe:\n{{ reasons }}\n\n"
             "Sie können sich jederzeit erneut bewerben. Für Fragen stehen wir Ihnen gern zur "
             "Verfügung."
-        ),
-        "legal_remedies": _(
-            "Gegen diesen Bescheid kann innerhalb von {{ appeal_months }} Monat(en) nach "
-            "Bekanntgabe Klage beim Verwaltungsgericht Hannover, Leonhardtstraße 15, "
-            "30175 Hannover, erhoben werden."
         ),
     }
 
@@ -162,7 +177,7 @@ def _render_text(source: str, context: dict[str, Any]) -> str:
 def validate_template(template: LetterTemplate) -> None:
     sample = {key: f"[{label}]" for key, label in VARIABLES.items()}
     try:
-        for source in (template.subject, template.body, template.legal_remedies):
+        for source in (template.subject, template.body):
             _render_text(source, sample)
     except TemplateSyntaxError as exc:
         raise RuleViolated(
@@ -198,6 +213,20 @@ def _static_only_fetcher():
     return StaticOnlyFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
+def letter_store(letter: Letter, pdf: bytes, **once: Any) -> Letter:
+    """Stores ``letter`` with its PDF unless a letter matching ``once`` exists (made meanwhile
+    by the other path: after the commit, or by the mail sender); returns the one on file."""
+    letter.sha256 = hashlib.sha256(pdf).hexdigest()
+    letter.file.save(letter.filename, ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            letter.save()
+    except IntegrityError:
+        letter.file.delete(save=False)
+        return Letter.objects.get(**once)
+    return letter
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported late: loading Pango takes a moment
 
@@ -224,12 +253,61 @@ def render_letter(decision: Decision, language: str) -> tuple[str, bytes]:
                 "kind": kind,
                 "subject": subject,
                 "body": _render_text(template.body, context),
-                "legal_remedies": _render_text(template.legal_remedies, context),
+                "legal_remedy": app.programme.legal_remedy_in(language),
                 "application": app,
                 "decision": decision,
                 "year_amounts": list(decision.year_amounts.all()),
                 "instalments": list(decision.planned_instalments.all()),
                 "today": timezone.localdate(),
+            },
+        )
+    return subject, html_to_pdf(html)
+
+
+def recovery_context(claim: RepaymentClaim) -> dict[str, Any]:
+    app = claim.application
+    return {
+        "applicant": app.applicant.name,
+        "file_number": app.file_number,
+        "title": app.title,
+        "programme": app.programme.name,
+        "funding_body": app.programme.funding_body.name,
+        "amount": eur(app.approved_amount or 0),
+        "paid": eur(app.paid_amount),
+        "justified": eur(app.justified_amount or 0),
+        "principal": eur(claim.principal),
+        "reasons": claim.reason,
+        "due_date": _date(claim.due_date),
+        "appeal_months": app.programme.appeal_period_months,
+    }
+
+
+def render_recovery_notice(claim: RepaymentClaim, language: str) -> tuple[str, bytes]:
+    """The Rückforderungs- und Widerrufsbescheid: the programme's text, then the fixed frame
+    with the figures, the interest statement up to the day of the notice, the account and
+    payment reference, and the programme's legal remedy."""
+    from grants.selectors.proof import repayment_interest
+
+    app = claim.application
+    today = timezone.localdate()
+    interest = repayment_interest(claim, max(today, claim.created_at.date()))
+    with translation.override(language):
+        template = template_for(app, LetterKind.RECOVERY, language)
+        context = recovery_context(claim)
+        subject = _render_text(template.subject, context)
+        html = render_to_string(
+            "grants/casework/pdf/recovery.html",
+            {
+                "language": language,
+                "subject": subject,
+                "body": _render_text(template.body, context),
+                "legal_remedy": app.programme.legal_remedy_in(language),
+                "application": app,
+                "claim": claim,
+                "body_of": app.programme.funding_body,
+                "interest": interest,
+                "interest_until": max(today, claim.created_at.date()),
+                "today": today,
             },
         )
     return subject, html_to_pdf(html)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from applicants.models import User
 from core.formatting import eur
 from grants.errors import RuleViolated
-from grants.lifecycle import check, fire, record
+from grants.lifecycle import apply, check, fire, record
 from grants.models import (
     PROOF_EDITABLE_STATES,
     ZERO,
@@ -27,11 +27,13 @@ from grants.models import (
     ProofCheck,
     ProofCheckLine,
     Receipt,
+    Repayment,
     RepaymentClaim,
     S,
+    UnplannedIncome,
     money,
 )
-from grants.selectors.proof import justified_grant, repayment_interest
+from grants.selectors.proof import proof_figures_for, repayment_interest
 from grants.services import budgets
 from grants.services.base import (
     MAX_LINE_AMOUNT,
@@ -42,6 +44,7 @@ from grants.services.base import (
     _unchanged,
     _unless_changed,
 )
+from grants.services.recovery import recovery_notice_after_commit
 
 
 @transaction.atomic
@@ -64,10 +67,12 @@ def proof_check_create(
     recognised = recognised or {}
     if depth == ProofCheck.Depth.QUICK and recognised:
         raise RuleViolated(_("Abweichende Beträge setzen eine vertiefte Prüfung voraus."))
-    lines: list[ProofCheckLine] = []
-    total = ZERO
+    cuts: dict[int, Decimal] = {}
+    claimed_by_line: dict[int, Decimal] = {}
+    notes: dict[int, str] = {}
     for line in application.cost_lines.all():
         claimed = line.actual_amount if line.actual_amount is not None else ZERO
+        claimed_by_line[line.pk] = claimed
         value, why = recognised.get(line.pk, (claimed, ""))
         value = money(value)
         if not ZERO <= value <= claimed:
@@ -79,25 +84,24 @@ def proof_check_create(
             raise RuleViolated(
                 _("„%(line)s“: Bitte begründen Sie die Kürzung.") % {"line": line.description}
             )
-        lines.append(
-            ProofCheckLine(
-                cost_line=line, claimed_amount=claimed, recognised_amount=value, note=why.strip()
-            )
+        cuts[line.pk] = value
+        notes[line.pk] = why.strip()
+    # The 20 % rule and the income outside the plan are applied by the system, line by line.
+    figures = proof_figures_for(application, cuts)
+    lines = [
+        ProofCheckLine(
+            cost_line_id=row.key,
+            planned_amount=row.planned,
+            claimed_amount=claimed_by_line[row.key],
+            recognised_amount=row.recognised,
+            allowed_amount=row.allowed,
+            effect=row.effect,
+            note=notes[row.key],
         )
-        total += value
-    other = (
-        application.financing_lines.exclude(category__kind=FinancingKind.GRANT).aggregate(
-            s=Sum("actual_amount")
-        )["s"]
-        or ZERO
-    )
-    justified = justified_grant(
-        financing_type=application.financing_type,
-        approved=application.approved_amount,
-        planned_costs=application.plan.total_costs,
-        actual_costs=total,
-        actual_other_financing=other,
-    )
+        for row in figures.costs
+    ]
+    total = figures.allowed_costs
+    justified = figures.justified
     proof_check = ProofCheck.objects.create(
         application=application,
         depth=depth,
@@ -135,12 +139,72 @@ def proof_check_create(
 
 @transaction.atomic
 def repayment_claim_record_repayment(
-    *, claim: RepaymentClaim, actor: User, repaid_on: dt.date, seen: str | None = None
+    *,
+    claim: RepaymentClaim,
+    actor: User,
+    repaid_on: dt.date,
+    amount: Decimal | None = None,
+    seen: str | None = None,
 ) -> RepaymentClaim:
-    """Records the repayment with the interest computed under § 49a VwVfG."""
-    _unchanged(claim.application, seen)
-    interest = repayment_interest(claim, repaid_on).total
-    return repayment_claim_settle(claim=claim, actor=actor, repaid_on=repaid_on, interest=interest)
+    """Records a payment received on the claim, whole or in part (``amount``; the rest if
+    None). The part flows back to the budget at once and bears no interest from its day; with
+    the last part the claim is settled with the interest under § 49a VwVfG over all parts."""
+    application = _unchanged(claim.application, seen)
+    claim = RepaymentClaim.objects.select_for_update().get(pk=claim.pk)
+    check(claim, "settle", actor)
+    outstanding = claim.outstanding
+    amount = outstanding if amount is None else money(amount)
+    if not 0 < amount <= outstanding:
+        raise RuleViolated(
+            _("Der Zahlungseingang muss zwischen 0,01 € und %(most)s liegen (noch offen).")
+            % {"most": eur(outstanding)}
+        )
+    if repaid_on > timezone.localdate():
+        raise RuleViolated(_("Das Eingangsdatum darf nicht in der Zukunft liegen."))
+    last = claim.repayments.order_by("-received_on").first()
+    if last is not None and repaid_on < last.received_on:
+        raise RuleViolated(
+            _("Das Eingangsdatum liegt vor dem zuletzt erfassten Zahlungseingang (%(day)s).")
+            % {"day": f"{last.received_on:%d.%m.%Y}"}
+        )
+    if amount < outstanding:
+        _repayment_book(
+            claim=claim, application=application, actor=actor, day=repaid_on, amount=amount
+        )
+        record(
+            claim,
+            transition="part_repaid",
+            source=claim.state,
+            target=claim.state,
+            actor=actor,
+            data={"received_on": repaid_on, "amount": amount, "outstanding": outstanding - amount},
+            announce=False,
+        )
+        return claim
+    result = repayment_interest(claim, repaid_on, pending=[(repaid_on, amount)])
+    if not result.complete:
+        raise RuleViolated(result.unknown_message)
+    return repayment_claim_settle(
+        claim=claim, actor=actor, repaid_on=repaid_on, interest=result.total
+    )
+
+
+def _repayment_book(
+    *, claim: RepaymentClaim, application: Application, actor: User, day: dt.date, amount: Decimal
+) -> Repayment:
+    """A payment received: kept on the claim, and given back to the budget it came from."""
+    repayment = Repayment.objects.create(
+        claim=claim, received_on=day, amount=amount, recorded_by=actor
+    )
+    application = _lock(application)
+    budgets.reduce_commitment(
+        application=application,
+        to=budgets.committed_for(application) - amount,
+        kind=BudgetEntry.Kind.REPAYMENT,
+        actor=actor,
+        note=_("Erstattung %(file)s") % {"file": application.file_number},
+    )
+    return repayment
 
 
 @transaction.atomic
@@ -212,6 +276,31 @@ def receipt_add(
 def receipt_remove(*, receipt: Receipt, actor: User) -> None:
     _lock_for_applicant(receipt.application, actor, PROOF_EDITABLE_STATES)
     Receipt.objects.filter(pk=receipt.pk).delete()
+
+
+@transaction.atomic
+def unplanned_income_add(
+    *, application: Application, actor: User, kind: str, description: str, amount: Decimal
+) -> UnplannedIncome:
+    """Money the financing plan did not foresee (a donation, a second grant), declared with
+    the proof of use; under Fehlbedarf- and Anteilsfinanzierung it reduces the grant."""
+    application = _lock_for_applicant(application, actor, PROOF_EDITABLE_STATES)
+    if kind not in UnplannedIncome.Kind.values:
+        raise RuleViolated(_("Bitte wählen Sie die Art der Einnahme."))
+    if not description.strip():
+        raise RuleViolated(_("Bitte nennen Sie, von wem oder wofür die Einnahme ist."))
+    return UnplannedIncome.objects.create(
+        application=application,
+        kind=kind,
+        description=description.strip()[:200],
+        amount=_money_in_range(amount, _("Einnahme")),
+    )
+
+
+@transaction.atomic
+def unplanned_income_remove(*, income: UnplannedIncome, actor: User) -> None:
+    _lock_for_applicant(income.application, actor, PROOF_EDITABLE_STATES)
+    UnplannedIncome.objects.filter(pk=income.pk).delete()
 
 
 @transaction.atomic
@@ -308,20 +397,25 @@ def repayment_claim_create(
     """Rückforderung of paid money that the proof of use or a revocation no longer justifies."""
     application = _unchanged(application, seen)
     reason = _require_reason(reason)
+    _require_repayment_account(application)
     principal = application.repayable_amount
-    fire(
-        application,
-        "claim_repayment",
-        actor=actor,
-        reason=reason,
-        data={"principal": principal, "due_date": due_date},
-    )
+    # The claim is made before the step is announced, so the mail names its notice.
+    source = apply(application, "claim_repayment", actor=actor)
     claim = RepaymentClaim.objects.create(
         application=application,
         principal=principal,
         reason=reason,
         due_date=due_date,
         created_by=actor,
+    )
+    record(
+        application,
+        transition="claim_repayment",
+        source=source,
+        target=application.state,
+        actor=actor,
+        reason=reason,
+        data={"principal": principal, "due_date": due_date, "claim_id": claim.pk},
     )
     record(
         claim,
@@ -333,7 +427,20 @@ def repayment_claim_create(
         data={"principal": principal},
         announce=False,
     )
+    recovery_notice_after_commit(claim.pk)
     return claim
+
+
+def _require_repayment_account(application: Application) -> None:
+    """A recovery notice names the account to pay into; without one it cannot be issued."""
+    if not application.programme.funding_body.iban:
+        raise RuleViolated(
+            _(
+                "Für %(body)s ist kein Konto für Rückzahlungen hinterlegt; bitte in der "
+                "Verwaltung beim Zuwendungsgeber ergänzen."
+            )
+            % {"body": application.programme.funding_body.name}
+        )
 
 
 @transaction.atomic
@@ -372,6 +479,7 @@ def repayment_claim_correct(
         reason=reason,
         data={"principal": principal, "replaces": claim.pk},
     )
+    recovery_notice_after_commit(corrected.pk)
     return corrected
 
 
@@ -379,29 +487,27 @@ def repayment_claim_correct(
 def repayment_claim_settle(
     *, claim: RepaymentClaim, actor: User, repaid_on: dt.date, interest: Decimal = ZERO
 ) -> RepaymentClaim:
-    """The repayment has arrived: the principal flows back to the budget it came from."""
+    """The (rest of the) repayment has arrived: it flows back to the budget it came from, and
+    the claim is settled with the interest charged."""
     if repaid_on > timezone.localdate():
         raise RuleViolated(_("Das Eingangsdatum darf nicht in der Zukunft liegen."))
     interest = money(interest)
     if interest < 0:
         raise RuleViolated(_("Zinsen dürfen nicht negativ sein."))
+    outstanding = claim.outstanding
     fire(
         claim,
         "settle",
         actor=actor,
-        data={"repaid_on": repaid_on, "interest": interest},
+        data={"repaid_on": repaid_on, "interest": interest, "last_part": outstanding},
         repaid_on=repaid_on,
         interest=interest,
     )
     application = _lock(claim.application)
-    committed = budgets.committed_for(application)
-    budgets.reduce_commitment(
-        application=application,
-        to=committed - claim.principal,
-        kind=BudgetEntry.Kind.REPAYMENT,
-        actor=actor,
-        note=_("Erstattung %(file)s") % {"file": application.file_number},
-    )
+    if outstanding > 0:
+        _repayment_book(
+            claim=claim, application=application, actor=actor, day=repaid_on, amount=outstanding
+        )
     if (
         application.state == S.REPAYMENT_CLAIMED
         and not application.repayment_claims.filter(state=RepaymentClaim.State.OPEN).exists()

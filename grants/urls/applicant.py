@@ -73,6 +73,16 @@ urlpatterns = [
         name="proof_receipt_delete",
     ),
     path(
+        "antraege/<int:pk>/verwendungsnachweis/einnahmen/",
+        proof.proof_income_add,
+        name="proof_income_add",
+    ),
+    path(
+        "antraege/<int:pk>/verwendungsnachweis/einnahmen/<int:income_pk>/loeschen/",
+        proof.proof_income_delete,
+        name="proof_income_delete",
+    ),
+    path(
         "antraege/<int:pk>/verwendungsnachweis/unterlagen/",
         proof.proof_attachment_add,
         name="proof_attachment_add",

@@ -288,7 +288,7 @@ def test_an_expired_appeal_period_is_announced_by_the_deadline_run(world):
 
     assert_applicant_side(world, app, "application.expire_appeal_period", Kind.NOTICE_FINAL)
     message = written("application.expire_appeal_period")[world.owner.email]
-    assert "Widerspruchsfrist abgelaufen" in message.body_text
+    assert "Klagefrist abgelaufen" in message.body_text
 
 
 def test_a_payout_is_announced_when_ordered_and_when_paid_not_in_between(world):

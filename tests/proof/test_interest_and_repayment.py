@@ -1,7 +1,8 @@
 """Repayment claims and § 49a VwVfG interest, against cases worked out by hand.
 
 Interest: 5 points above the base rate per year, per day from payout to repayment, each day
-1/365 (1/366 in a leap year) of the yearly rate; base rates 2.27 % from 01.01.2025, 1.27 % from
+1/365 (1/366 in a leap year) of the yearly rate; each row rounded half up to the cent and the
+total the sum of the rows (docs/proof-of-use.md); base rates 2.27 % from 01.01.2025, 1.27 % from
 01.07.2025, 3.37 % from 01.07.2024 (seeded by migration 0004).
 """
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from grants.errors import RuleViolated
 from grants.models import (
     ApplicationState,
     BaseRate,
@@ -19,7 +21,8 @@ from grants.models import (
     ProofCheck,
     RepaymentClaim,
 )
-from grants.selectors.proof import allocate_latest_first, interest_49a
+from grants.selectors.proof import allocate_latest_first, interest_49a, repayment_interest
+from grants.services.budgets import committed_for
 from grants.services.decisions import decision_confirm, decision_propose
 from grants.services.proof import (
     application_submit_proof,
@@ -40,9 +43,9 @@ RATES = [
 
 def test_interest_across_a_base_rate_change():
     # 1,000 € from 01.03.2025 to 01.09.2025:
-    #   01.03.–01.07.: 122 days × 1,000 × 7.27 % / 365 = 24.2997…
-    #   01.07.–01.09.:  62 days × 1,000 × 6.27 % / 365 = 10.6504…
-    #   together 34.9501… → 34.95 €
+    #   01.03.–01.07.: 122 days × 1,000 × 7.27 % / 365 = 24.2997… → 24.30
+    #   01.07.–01.09.:  62 days × 1,000 × 6.27 % / 365 = 10.6504… → 10.65
+    #   together 34.95 €
     result = interest_49a(
         amounts=[(dt.date(2025, 3, 1), D("1000"))], until=dt.date(2025, 9, 1), rates=RATES
     )
@@ -53,14 +56,15 @@ def test_interest_across_a_base_rate_change():
 
 def test_interest_across_new_year_of_a_leap_year():
     # 2,000 € from 15.12.2024 to 15.01.2025:
-    #   15.12.–31.12.2024: 17 days × 2,000 × 8.37 % / 366 = 7.7754…
-    #   01.01.–14.01.2025: 14 days × 2,000 × 7.27 % / 365 = 5.5770…
-    #   together 13.3524… → 13.35 €
+    #   15.12.–31.12.2024: 17 days × 2,000 × 8.37 % / 366 = 7.7754… → 7.78
+    #   01.01.–14.01.2025: 14 days × 2,000 × 7.27 % / 365 = 5.5770… → 5.58
+    #   together 13.36 € (the rows as shown; the unrounded sum 13.3524… would say 13.35)
     result = interest_49a(
         amounts=[(dt.date(2024, 12, 15), D("2000"))], until=dt.date(2025, 1, 15), rates=RATES
     )
     assert [(s.days, s.year_days) for s in result.segments] == [(17, 366), (14, 365)]
-    assert result.total == D("13.35")
+    assert [s.interest for s in result.segments] == [D("7.78"), D("5.58")]
+    assert result.total == D("13.36")
 
 
 def test_a_claim_takes_back_the_latest_payouts_first():
@@ -165,7 +169,7 @@ def test_deficit_financing_claims_every_euro_saved_with_interest(world):
 
 def test_proportional_financing_shrinks_in_proportion(world):
     # Anteil: 8,000 / 10,000 = 80 % of actual 7,500 = 6,000 € justified; 8,000 paid on
-    # 15.12.2024 → 2,000 € back; repaid 15.01.2025 → 13.35 € (worked out above).
+    # 15.12.2024 → 2,000 € back; repaid 15.01.2025 → 13.36 € (worked out above).
     app = _checked(
         world,
         FinancingType.PROPORTIONAL,
@@ -176,7 +180,7 @@ def test_proportional_financing_shrinks_in_proportion(world):
     assert app.justified_amount == D("6000.00")
     claim = _claim_and_repay(world, app, dt.date(2025, 1, 15))
     assert claim.principal == D("2000.00")
-    assert claim.interest == D("13.35")
+    assert claim.interest == D("13.36")
 
 
 def test_fixed_amount_is_cut_only_below_the_costs_and_interest_runs_from_the_last_payout(world):
@@ -184,7 +188,7 @@ def test_fixed_amount_is_cut_only_below_the_costs_and_interest_runs_from_the_las
     # Paid 5,000 € on 01.02. and 3,000 € on 01.06.2025; the 1,000 € claimed come from the
     # payout of 01.06. Repaid 31.07.2025:
     #   01.06.–01.07.: 30 days × 1,000 × 7.27 % / 365 = 5.9753…
-    #   01.07.–31.07.: 30 days × 1,000 × 6.27 % / 365 = 5.1534…  → 11.1287… → 11.13 €
+    #   01.07.–31.07.: 30 days × 1,000 × 6.27 % / 365 = 5.1534…  → 5.98 + 5.15 = 11.13 €
     app = _checked(
         world,
         FinancingType.FIXED_AMOUNT,
@@ -224,3 +228,140 @@ def test_a_cut_without_reason_is_refused(world):
             findings="geprüft",
             recognised={line.pk: (D("1"), "") for line in app.cost_lines.all()},
         )
+
+
+def test_interest_stops_on_each_repaid_part(world):
+    # Fehlbedarf: costs 6,000 − own funds 2,000 = 4,000 € justified. Paid 5,000 € on
+    # 01.02.2025 and 3,000 € on 01.06.2025; the 4,000 € claimed take back the latest first:
+    # 3,000 from 01.06. and 1,000 from 01.02. Repaid in two parts, each credited to the latest
+    # money first: 1,500 € on 01.08.2025, 2,500 € on 01.10.2025.
+    #   1,000 from 01.02.:  01.02.–01.07. 150 days × 7.27 % / 365 = 29.876… → 29.88
+    #                       01.07.–01.10.  92 days × 6.27 % / 365 = 15.803… → 15.80
+    #   1,500 from 01.06. repaid 01.08.: 30 days × 7.27 % → 8.963… → 8.96
+    #                                    31 days × 6.27 % → 7.987… → 7.99
+    #   1,500 from 01.06. repaid 01.10.: 30 days × 7.27 % → 8.96
+    #                                    92 days × 6.27 % → 23.705… → 23.71
+    #   together 95.30 € (all 4,000 repaid on 01.10. would have cost 111.02 €).
+    app = _checked(
+        world,
+        FinancingType.DEFICIT,
+        actual_costs=D("6000"),
+        actual_own=D("2000"),
+        payouts=[(dt.date(2025, 2, 1), D("5000")), (dt.date(2025, 6, 1), D("3000"))],
+    )
+    claim = repayment_claim_create(
+        application=app,
+        actor=world.case_worker,
+        reason="Minderausgaben",
+        due_date=dt.date.today() + dt.timedelta(30),
+    )
+    assert claim.principal == D("4000.00")
+    committed_before = committed_for(app)
+    repayment_claim_record_repayment(
+        claim=claim, actor=world.case_worker, repaid_on=dt.date(2025, 8, 1), amount=D("1500")
+    )
+    claim.refresh_from_db()
+    assert claim.state == RepaymentClaim.State.OPEN
+    assert claim.outstanding == D("2500.00")
+    assert committed_for(app) == committed_before - D("1500.00"), "each part books back at once"
+    running = repayment_interest(claim, dt.date(2025, 10, 1))
+    assert [(s.principal, s.start, s.end, s.interest) for s in running.segments] == [
+        (D("1000"), dt.date(2025, 2, 1), dt.date(2025, 7, 1), D("29.88")),
+        (D("1000"), dt.date(2025, 7, 1), dt.date(2025, 10, 1), D("15.80")),
+        (D("1500"), dt.date(2025, 6, 1), dt.date(2025, 7, 1), D("8.96")),
+        (D("1500"), dt.date(2025, 7, 1), dt.date(2025, 8, 1), D("7.99")),
+        (D("1500"), dt.date(2025, 6, 1), dt.date(2025, 7, 1), D("8.96")),
+        (D("1500"), dt.date(2025, 7, 1), dt.date(2025, 10, 1), D("23.71")),
+    ]
+    assert running.total == D("95.30")
+    repayment_claim_record_repayment(
+        claim=claim, actor=world.case_worker, repaid_on=dt.date(2025, 10, 1), amount=D("2500")
+    )
+    claim.refresh_from_db()
+    app.refresh_from_db()
+    assert claim.state == RepaymentClaim.State.SETTLED
+    assert claim.interest == D("95.30")
+    assert claim.interest == sum(
+        s.interest for s in repayment_interest(claim, claim.repaid_on).segments
+    )
+    assert [(r.received_on, r.amount) for r in claim.repayments.all()] == [
+        (dt.date(2025, 8, 1), D("1500.00")),
+        (dt.date(2025, 10, 1), D("2500.00")),
+    ]
+    assert committed_for(app) == committed_before - D("4000.00")
+    assert app.state == S.REPAID
+
+
+def test_a_part_beyond_what_is_open_or_before_the_last_part_is_refused(world):
+    app = _checked(
+        world,
+        FinancingType.DEFICIT,
+        actual_costs=D("6000"),
+        actual_own=D("2000"),
+        payouts=[(dt.date(2025, 2, 1), D("8000"))],
+    )
+    claim = repayment_claim_create(
+        application=app,
+        actor=world.case_worker,
+        reason="x",
+        due_date=dt.date.today() + dt.timedelta(30),
+    )
+    with pytest.raises(RuleViolated, match=r"zwischen 0,01 € und 4\.000,00 €"):
+        repayment_claim_record_repayment(
+            claim=claim, actor=world.case_worker, repaid_on=dt.date(2025, 8, 1), amount=D("4000.01")
+        )
+    repayment_claim_record_repayment(
+        claim=claim, actor=world.case_worker, repaid_on=dt.date(2025, 8, 1), amount=D("100")
+    )
+    with pytest.raises(RuleViolated, match="vor dem zuletzt erfassten"):
+        repayment_claim_record_repayment(
+            claim=claim, actor=world.case_worker, repaid_on=dt.date(2025, 7, 1), amount=D("100")
+        )
+    assert claim.repayments.count() == 1
+
+
+def test_a_half_year_without_a_known_base_rate_is_flagged_not_extended():
+    # Rates known up to the half-year from 01.01.2025: the time from 01.07.2025 has none.
+    result = interest_49a(
+        amounts=[(dt.date(2025, 3, 1), D("1000"))],
+        until=dt.date(2025, 9, 1),
+        rates=[(dt.date(2025, 1, 1), D("2.27"))],
+    )
+    assert [(s.start, s.known) for s in result.segments] == [
+        (dt.date(2025, 3, 1), True),
+        (dt.date(2025, 7, 1), False),
+    ]
+    assert not result.complete
+    assert result.unknown_from == dt.date(2025, 7, 1)
+    assert result.total == D("24.30"), "only the known rows are priced"
+    assert "ab 01.07.2025 ist kein Basiszinssatz hinterlegt" in result.unknown_message
+
+
+def test_settling_over_a_period_without_a_known_rate_is_refused(world):
+    app = _checked(
+        world,
+        FinancingType.DEFICIT,
+        actual_costs=D("9000"),
+        actual_own=D("2000"),
+        payouts=[(dt.date(2025, 3, 1), D("8000"))],
+    )
+    claim = repayment_claim_create(
+        application=app,
+        actor=world.case_worker,
+        reason="x",
+        due_date=dt.date.today() + dt.timedelta(30),
+    )
+    BaseRate.objects.filter(valid_from__gte=dt.date(2025, 7, 1)).delete()
+    with pytest.raises(RuleViolated, match=r"ab 01\.07\.2025 ist kein Basiszinssatz"):
+        repayment_claim_record_repayment(
+            claim=claim, actor=world.case_worker, repaid_on=dt.date(2025, 9, 1)
+        )
+    claim.refresh_from_db()
+    assert claim.state == RepaymentClaim.State.OPEN
+    assert not claim.repayments.exists()
+
+
+def test_every_base_rate_names_its_source_and_when_it_was_checked(db):
+    for rate in BaseRate.objects.all():
+        assert rate.source
+        assert rate.checked_on is not None

@@ -41,6 +41,7 @@ from grants.models import (
     Meeting,
     Receipt,
     RepaymentClaim,
+    UnplannedIncome,
 )
 from grants.services import payouts as payout_services
 from grants.services.decisions import decision_letter_create
@@ -145,6 +146,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "proof",
             "proof_receipt_add",
             "proof_receipt_delete",
+            "proof_income_add",
+            "proof_income_delete",
             "proof_attachment_add",
         ]
     },
@@ -314,6 +317,9 @@ def _scenario() -> Scenario:
         description="Flyer",
         amount=Decimal("10.00"),
     )
+    income = UnplannedIncome.objects.create(
+        application=app, kind="private", description="Spende", amount=Decimal("10.00")
+    )
     document = StandardDocument.objects.create(
         applicant=world.applicant,
         kind=StandardDocument.Kind.choices[0][0],
@@ -355,6 +361,7 @@ def _scenario() -> Scenario:
         "run_id": run.pk,
         "attachment_pk": attachment.pk,
         "receipt_pk": receipt.pk,
+        "income_pk": income.pk,
         "doc_pk": document.pk,
         "invitation_pk": invitation.pk,
         "membership_pk": Membership.objects.get(user=world.colleague).pk,
@@ -422,6 +429,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "run_id": ids["run_id"],
         "attachment_pk": ids["attachment_pk"],
         "receipt_pk": ids["receipt_pk"],
+        "income_pk": ids["income_pk"],
         "doc_pk": ids["doc_pk"],
         "invitation_pk": ids["invitation_pk"],
         "membership_pk": ids["membership_pk"],

@@ -75,13 +75,15 @@ def test_staff_template_html_is_printed_as_text(world, listener, monkeypatch):
     application.title = "Café <b>& Co</b>"
     application.save(update_fields=["title"])
     app = advance(application, world, S.APPROVED)
+    # The legal remedy is configured text of the programme: printed, never run.
+    world.programme.legal_remedy = "<script>x</script>"
+    world.programme.save(update_fields=["legal_remedy"])
     LetterTemplate.objects.create(
         programme=world.programme,
         kind=LetterKind.APPROVAL,
         language="de",
         subject="Bescheid {{ title }}",
         body=HOSTILE.format(url=url),
-        legal_remedies="<script>x</script>",
     )
     seen: list[str] = []
     real = letters.html_to_pdf

@@ -442,6 +442,7 @@ def stories(today: dt.date) -> list[Story]:
             ago(30),
             "Die zuwendungsfähigen Ausgaben (3.600 €) liegen unter dem Festbetrag von 4.000 €.",
         )
+        .repay_part(ago(20), "150")
         .settle(ago(8))
     )
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,8 +32,8 @@ from grants.models import (
     ChangeRequest,
     Decision,
     Payout,
-    RepaymentClaim,
 )
+from grants.selectors.proof import claim_figures
 from grants.services.applications import application_withdraw
 from grants.services.changes import change_request_submit
 from grants.services.decisions import application_waive_appeal
@@ -70,7 +71,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     letters = []
     if hasattr(application, "letters"):
-        letters = list(application.letters.order_by("created_at"))
+        letters = list(application.letters.exclude(kind="recovery").order_by("created_at"))
     payouts = list(
         application.payouts.exclude(state=Payout.State.CANCELLED).order_by("due_date", "id")
     )
@@ -98,7 +99,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_request_payout": application.state in PAYABLE_STATES
             and application.approved_amount
             and application.paid_or_pending_amount < application.approved_amount,
-            "claims": application.repayment_claims.exclude(state=RepaymentClaim.State.CANCELLED),
+            "claims": claim_figures(application),
+            "legal_remedy": application.programme.legal_remedy_in(get_language() or "de"),
             "handler": _handler(application),
             "is_editable": application.state in EDITABLE_STATES,
             "proof_open": application.state in PROOF_STATES,

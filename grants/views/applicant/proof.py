@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
-from grants.forms.applicant import AttachmentForm, ProofForm, ReceiptForm
+from grants.forms.applicant import AttachmentForm, ProofForm, ReceiptForm, UnplannedIncomeForm
 from grants.models import ZERO, DocumentType
 from grants.services.applications import attachment_add
 from grants.services.proof import (
@@ -25,6 +25,8 @@ from grants.services.proof import (
     application_submit_proof,
     receipt_add,
     receipt_remove,
+    unplanned_income_add,
+    unplanned_income_remove,
 )
 from grants.views.applicant.access import _application, _data, _refused
 from grants.views.applicant.common import PROOF_STATES, S, _open_request
@@ -126,6 +128,8 @@ def proof(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "receipts": application.receipts.select_related("cost_line"),
             "receipt_total": sum((r.amount for r in application.receipts.all()), ZERO),
             "receipt_form": receipt_form,
+            "unplanned_income": application.unplanned_income.all(),
+            "income_form": UnplannedIncomeForm(),
             "attachment_form": attachment_form,
             "proof_attachments": application.attachments.filter(
                 document_type__stage=DocumentType.Stage.PROOF_OF_USE
@@ -157,6 +161,42 @@ def proof_receipt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
     return redirect(reverse("portal:proof", args=[pk]) + "#belege")
+
+
+@login_required
+@require_POST
+def proof_income_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    form = UnplannedIncomeForm(request.POST)
+    if form.is_valid():
+        try:
+            unplanned_income_add(application=application, actor=request.user, **form.cleaned_data)
+        except ActionRefused as exc:
+            for message in _refused(request, exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Die Einnahme ist eingetragen."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(reverse("portal:proof", args=[pk]) + "#einnahmen")
+
+
+@login_required
+@require_POST
+def proof_income_delete(request: AuthenticatedHttpRequest, pk: int, income_pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    entry = get_object_or_404(application.unplanned_income, pk=income_pk)
+    try:
+        unplanned_income_remove(income=entry, actor=request.user)
+    except ActionRefused as exc:
+        for message in _refused(request, exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Die Einnahme ist gelöscht."))
+    return redirect(reverse("portal:proof", args=[pk]) + "#einnahmen")
 
 
 @login_required

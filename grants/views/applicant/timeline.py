@@ -73,7 +73,7 @@ def _timeline_text(change: StatusChange, application: Application) -> str | None
         "withdraw": _("Sie haben den Antrag zurückgezogen."),
         "waive_appeal": _("Sie haben den Bescheid angenommen. Er ist jetzt bestandskräftig."),
         "expire_appeal_period": _(
-            "Die Frist für einen Widerspruch ist vorbei. Der Bescheid ist bestandskräftig."
+            "Die Frist für eine Klage ist vorbei. Der Bescheid ist bestandskräftig."
         ),
         "start_project": _("Der Förderzeitraum hat begonnen."),
         "end_funding_period": _(

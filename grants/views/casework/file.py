@@ -29,6 +29,7 @@ from grants.models import (
     Payout,
 )
 from grants.selectors.applications import application_rule_flags
+from grants.selectors.proof import proof_figures_for, proof_figures_of_file
 from grants.services.assessment import (
     internal_note_create,
 )
@@ -62,12 +63,14 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     claims = list(app.repayment_claims.all())
     for claim in claims:
         claim.can_settle = is_offered(claim, "settle", user)
+    proof_check = app.proof_checks.prefetch_related("lines__cost_line").first()
+    cost_lines = list(app.cost_lines.select_related("category"))
     return {
         "application": app,
         "seen": application_seen(app),
         "plan": plan,
         "flags": application_rule_flags(app, plan),
-        "cost_lines": list(app.cost_lines.select_related("category")),
+        "cost_lines": cost_lines,
         "financing_lines": list(app.financing_lines.select_related("category")),
         "attachments": list(app.attachments.select_related("document_type")),
         "letters": list(app.letters.all()),
@@ -82,7 +85,8 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "agenda_items": list(app.agenda_items.select_related("meeting__committee")),
         "payouts": payouts,
         "claims": claims,
-        "proof_check": app.proof_checks.prefetch_related("lines__cost_line").first(),
+        "proof_check": proof_check,
+        "proof_figures": proof_figures_of_file(app, proof_check, cost_lines),
         "steps": steps,
         "blocked": blocked,
         "timeline": timeline,
@@ -158,6 +162,7 @@ def step_view(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpResp
             "step": step,
             "form": form,
             "pending": app.pending_decision,
+            "proof_figures": proof_figures_for(app) if step.shows_approved_amount else None,
             "refused": request.method == "POST" and form.errors,
         },
         status=status,

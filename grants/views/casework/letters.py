@@ -87,7 +87,6 @@ def template_edit(
             language=language,
             subject=current.subject,
             body=current.body,
-            legal_remedies=current.legal_remedies,
         ),
     )
     if request.method == "POST" and form.is_valid():
@@ -97,7 +96,7 @@ def template_edit(
                 actor=request.user,
                 kind=kind,
                 language=language,
-                **{k: form.cleaned_data[k] for k in ("subject", "body", "legal_remedies")},
+                **{k: form.cleaned_data[k] for k in ("subject", "body")},
             )
         except ActionRefused as refused:
             for message in refused.messages:
@@ -116,5 +115,6 @@ def template_edit(
             "language": language,
             "form": form,
             "variables": letters.VARIABLES,
+            "legal_remedy": programme.legal_remedy,
         },
     )

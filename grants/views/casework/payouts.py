@@ -88,6 +88,7 @@ def repayment_view(request: AuthenticatedHttpRequest, claim_id: int) -> HttpResp
                 claim=claim,
                 actor=request.user,
                 repaid_on=form.cleaned_data["repaid_on"],
+                amount=form.cleaned_data.get("amount"),
                 seen=form.cleaned_data["seen"],
             )
         except ChangedMeanwhile as refused:
@@ -111,6 +112,7 @@ def repayment_view(request: AuthenticatedHttpRequest, claim_id: int) -> HttpResp
                 claim,
                 request.GET.get("bis") or (form.data.get("repaid_on") if form.is_bound else None),
             ),
+            "repayments": list(claim.repayments.all()),
         },
         status=422 if request.method == "POST" else 200,
     )
@@ -122,7 +124,8 @@ def _interest(claim: RepaymentClaim, until: str | None):
     except ValueError:
         day = timezone.localdate()
     try:
-        return {"until": day, "result": repayment_interest(claim, day)}
+        result = repayment_interest(claim, day)
+        return {"until": day, "result": result, "flag": result.unknown_message}
     except ActionRefused as refused:
         return {"until": day, "error": " ".join(refused.messages)}
 

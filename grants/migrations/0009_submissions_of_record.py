@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0007_programme_public_texts_and_eligibility'),
+        ('grants', '0008_proof_lines_repayments_recovery_notice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
