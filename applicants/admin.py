@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from applicants.models import Applicant, Membership, User
 
@@ -31,8 +32,11 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(admin.ModelAdmin):
+class ApplicantAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "city", "contact_name", "iban"]
+    # Bank details change only through the organisation's own profile, where the change
+    # sends open payouts back to certification and mails the owners; here they are read.
+    readonly_fields = ["account_holder", "iban", "bic"]
     list_filter = ["kind"]
     search_fields = ["name", "contact_name", "email", "register_number"]
     inlines = [MembershipInline]

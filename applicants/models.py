@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from applicants.validators import normalise_iban, validate_bic, validate_iban
 
@@ -109,6 +110,23 @@ class Applicant(models.Model):
     )
 
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    # Who changed the bank details (and the organisation's name and legal data), what and
+    # when. Addresses and contact persons are left out: the history keeps no more personal
+    # data than it needs, and the anonymisation job blanks the bank details in it too.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "street",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "created_at",
+        ]
+    )
 
     class Meta:
         verbose_name = _("Antragsteller*in")

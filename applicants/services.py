@@ -28,6 +28,7 @@ from applicants.models import Applicant, Invitation, Membership, StandardDocumen
 from applicants.tokens import email_verification_token
 from applicants.uploads import check_upload
 from grants.errors import NotPermitted, RuleViolated
+from grants.services.payouts import bank_details_of, payouts_follow_bank_details
 from notifications.models import Kind
 from notifications.services import message_create, notify_invitation, recipient_for_user
 
@@ -203,8 +204,14 @@ def _require_owner(applicant: Applicant, actor: User) -> None:
 def applicant_update(*, applicant: Applicant, actor: User, data: Mapping[str, Any]) -> Applicant:
     _require_owner(applicant, actor)
     applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    before = bank_details_of(applicant)
     _apply(applicant, data)
+    applicant._history_user = actor  # type: ignore[attr-defined]  # who, for the history
     applicant.save()
+    if bank_details_of(applicant) != before:
+        # The account a payout pays must be the one two people certified: payouts not yet
+        # exported take the new one and go back to certification; the owners are told.
+        payouts_follow_bank_details(applicant=applicant, actor=actor, before=before)
     return applicant
 
 

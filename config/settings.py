@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # Who changed bank details, budgets, programme rules, calls, staff roles and letter
+    # templates, what and when (docs/architecture.md).
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made a change in the history tables (bank details, budgets, rules, …).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "grants.permissions.StaffRolesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -208,6 +213,26 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Several servers share one object store: with S3_BUCKET set, private files (attachments,
+# letters, exports, reports) go to S3-compatible storage (django-storages; AWS, MinIO, Ceph,
+# the city's own), never public (no ACL, signed URLs only, files never overwritten).
+S3_BUCKET = env_str("S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", ""),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", ""),
+            "location": env_str("S3_PREFIX", ""),
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
 # Mail: any ESP that django-anymail supports, chosen by EMAIL_BACKEND; the console in development.

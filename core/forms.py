@@ -103,7 +103,8 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("min_value", Decimal("0.01"))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # django-stubs types DecimalField.to_python as the int of IntegerField, its base class.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
@@ -116,6 +117,33 @@ class MoneyField(forms.DecimalField):
             return sign * parse_eur(text.lstrip("-\N{MINUS SIGN}"), places=None)
         except ValueError as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class YearField(forms.IntegerField):
+    """A fiscal or calendar year as four digits: a text box (not ``type=number``, whose
+    spinner and mouse wheel change the year and whose display some browsers group as
+    "2.026"), with the numeric keypad on phones."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Bitte geben Sie ein Jahr mit vier Ziffern an, zum Beispiel 2026."),
+        "min_value": _("Bitte geben Sie ein Jahr ab %(limit_value)s an."),
+        "max_value": _("Bitte geben Sie ein Jahr bis %(limit_value)s an."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # IntegerField would add min/max/step, which a text box does not use.
+        return {
+            "inputmode": "numeric",
+            "pattern": "[0-9]{4}",
+            "maxlength": "4",
+            "autocomplete": "off",
+        }
 
 
 class DatePartsWidget(forms.MultiWidget):

@@ -140,6 +140,9 @@ def apply(obj: models.Model, name: str, *, actor: Any, **kwargs: Any) -> str:
     source = obj.state
     before = _field_values(obj)
     getattr(obj, name)(**kwargs)
+    if isinstance(obj, Application):
+        # The queue's stored deadline moves with the state and dates, in the same save.
+        obj.next_deadline = obj.deadline_now()
     # Only what the transition changed is written (the state always, for the optimistic lock):
     # a stale copy must not overwrite what others changed meanwhile, e.g. an assignment.
     after = _field_values(obj)

@@ -38,6 +38,7 @@ class Kind(models.TextChoices):
     ACCOUNT_EXISTS = "account_exists", _("Hinweis: Konto besteht bereits")
     PASSWORD_RESET = "password_reset", _("Neues Passwort")
     DIGEST = "digest", _("Tägliche Übersicht (Sachbearbeitung)")
+    BANK_DETAILS_CHANGED = "bank_details_changed", _("Bankverbindung geändert")
 
 
 class Message(models.Model):

@@ -65,8 +65,8 @@ def render(
     rendered_edited = None
     if edited is not None:
         try:
-            subject = text_engine.from_string(edited[0]).render(Context(context))
-            text = text_engine.from_string(edited[1]).render(Context(context))
+            subject: str = text_engine.from_string(edited[0]).render(Context(context))
+            text: str = text_engine.from_string(edited[1]).render(Context(context))
             rendered_edited = " ".join(subject.split()), _tidy(text)
         except Exception:
             # A broken staff text must not block the step that sends it (the mail is written

@@ -128,7 +128,7 @@ def base_context(application: Application | None) -> dict[str, Any]:
             applicant_name=application.applicant.name,
             programme_name=programme.name,
             funder=programme.responsible_unit or programme.funding_body.name,
-            funder_email=programme.funding_body.email,
+            funder_email=programme.contact_address,
         )
     return context
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -63,6 +64,12 @@ JOBS: dict[str, Job] = {
             run=_retention,
             dry_run_supported=True,
         ),
+        # The work queue's stored figures against plans and states (grants/services/queue.py).
+        Job(
+            "reconcile_queue",
+            every=lambda: dt.timedelta(hours=24),
+            run=_command("reconcile_queue"),
+        ),
         # Finished task rows hold only message ids; a week is enough to look into a failure.
         Job(
             "prune_tasks",
@@ -77,6 +84,30 @@ def job_is_due(job: Job, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     last = JobRun.objects.filter(job=job.name, dry_run=False).order_by("-started_at").first()
     return last is None or now - last.started_at >= job.every()
+
+
+# How long a claim holds at most: longer than any job runs, so that a scheduler that died
+# mid-run frees the job by itself.
+JOB_CLAIM_SECONDS = 6 * 3600
+
+
+def job_run_if_due(*, job: Job) -> JobRun | None:
+    """Runs ``job`` if it is due and no other scheduler runs it right now. Schedulers on
+    several machines claim each job by an atomic add to the shared cache (Redis in
+    production): one runs it, the others see the claim, or, once it is released, the fresh
+    run that makes the job no longer due. Returns None when there was nothing to do."""
+    if not job_is_due(job):
+        return None
+    key = f"job-claim:{job.name}"
+    if not cache.add(key, 1, timeout=JOB_CLAIM_SECONDS):
+        logger.info("job claimed elsewhere", extra={"job": job.name})
+        return None
+    try:
+        if not job_is_due(job):  # another scheduler finished it between the two checks
+            return None
+        return job_run(job=job)
+    finally:
+        cache.delete(key)
 
 
 def job_run(*, job: Job, dry_run: bool = False) -> JobRun:

@@ -316,6 +316,11 @@ def applicant_anonymise(*, applicant: Applicant, job_run: JobRun | None = None) 
         iban="",
         bic="",
     )
+    # The change history of the bank details keeps who changed them and when, not the data.
+    history = Applicant.history.filter(id=applicant.pk)
+    history.update(account_holder="", iban="", bic="")
+    if individual:
+        history.update(name=MARK)
     _delete_files(StandardDocument.objects.filter(applicant=applicant))
     # Addresses of people once invited to act for the applicant.
     Invitation.objects.filter(applicant=applicant).delete()

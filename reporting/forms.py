@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import YearField
 from grants.models import ApplicationState, Area, Call, FieldOfAction, Programme
 from reporting.models import ExportFormat
 from reporting.selectors import RegisterFilters
@@ -29,9 +30,7 @@ class _ProgrammeScoped(forms.Form):
 
 
 class ExportForm(_ProgrammeScoped):
-    fiscal_year = forms.IntegerField(
-        label=_("Haushaltsjahr"), required=False, min_value=2000, max_value=2100
-    )
+    fiscal_year = YearField(label=_("Haushaltsjahr"), required=False)
     file_format = forms.ChoiceField(
         label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.XLSX
     )
@@ -64,7 +63,7 @@ class MarkPaidForm(forms.Form):
 
 
 class ReportForm(_ProgrammeScoped):
-    year = forms.IntegerField(label=_("Jahr"), required=False, min_value=2000, max_value=2100)
+    year = YearField(label=_("Jahr"), required=False)
     format = forms.ChoiceField(
         label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.XLSX, required=False
     )

@@ -71,6 +71,13 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def payouts(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = _finance_programmes(request)
+    return _payouts_page(request, programmes, ExportForm(programmes=programmes))
+
+
+def _payouts_page(
+    request: AuthenticatedHttpRequest, programmes: QuerySet[Programme], form: ExportForm
+) -> HttpResponse:
+    """The list of ordered payouts with the export form (as sent, with its errors, if any)."""
     ordered = selectors.payouts_ordered_list([p.pk for p in programmes])
     figures = ordered.aggregate(n=Count("pk"), cents=selectors.money_sum("amount"))
     return render(
@@ -80,8 +87,9 @@ def payouts(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": Paginator(ordered, ITEMS_PER_PAGE).get_page(request.GET.get("seite")),
             "count": figures["n"],
             "total": selectors.from_cents(figures["cents"]),
-            "form": ExportForm(programmes=programmes),
+            "form": form,
         },
+        status=422 if form.errors else 200,
     )
 
 
@@ -91,8 +99,7 @@ def payouts_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = _finance_programmes(request)
     form = ExportForm(request.POST, programmes=programmes)
     if not form.is_valid():
-        messages.error(request, _("Bitte prüfen Sie die Angaben zum Export."))
-        return redirect("reporting:payouts")
+        return _payouts_page(request, programmes, form)
     programme = form.cleaned_data["programme"]
     fiscal_year = form.cleaned_data["fiscal_year"]
     scope = [programme.pk] if programme else [p.pk for p in programmes]
@@ -150,6 +157,12 @@ def batches(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def batch_detail(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     batch = _get_batch(request, batch_id)
+    return _batch_page(request, batch, ReexportForm(initial={"file_format": batch.file_format}))
+
+
+def _batch_page(
+    request: AuthenticatedHttpRequest, batch: ExportBatch, reexport_form: ReexportForm
+) -> HttpResponse:
     items = Payout.objects.filter(export_items__batch=batch).select_related(
         "application__applicant", "application__programme"
     )
@@ -163,10 +176,11 @@ def batch_detail(request: AuthenticatedHttpRequest, batch_id: int) -> HttpRespon
             "batch": batch,
             "page": page,
             "waiting": items.filter(state=Payout.State.EXPORTED).count(),
-            "reexport_form": ReexportForm(initial={"file_format": batch.file_format}),
+            "reexport_form": reexport_form,
             "paid_form": MarkPaidForm(),
             "reexports": batch.reexports.select_related("created_by"),
         },
+        status=422 if reexport_form.errors else 200,
     )
 
 
@@ -190,8 +204,7 @@ def batch_reexport(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResp
     batch = _get_batch(request, batch_id)
     form = ReexportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Bitte geben Sie eine Begründung für den erneuten Export an."))
-        return redirect("reporting:batch", batch_id=batch.pk)
+        return _batch_page(request, batch, form)
     try:
         again = services.payout_orders_reexport(
             actor=request.user,

@@ -254,13 +254,22 @@ def password_only_client() -> Any:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """On PostgreSQL with DATABASE_APP_ROLE set (as in .ci/run), tests run as the app role.
+    """On PostgreSQL with DATABASE_APP_ROLE set (as in .ci/run), test bodies run as the app role.
 
     pytest-django creates and migrates the test database as the owner, as a deployment's
-    migrate does; then ``grant_app_role`` gives the app role its row access and every
-    connection of the tests switches to that role, so the whole suite proves the portal
-    works with it. Only resetting tables between transactional tests (TRUNCATE, which the app
-    role may not) and dropping the database at the end go back to the owner.
+    migrate does; then ``grant_app_role`` gives the app role its row access, exactly as in
+    production (docs/operations.md). From then on every connection of the tests, including
+    those of threads and of the live server, starts as the app role: the connection option
+    ``-c role=…`` sets the session's role before the first statement, so privileges and the
+    append-only triggers judge the portal's queries as they would in production.
+
+    Two things only the owner may do, and the suite needs them: emptying the tables after a
+    transactional test (Django's flush is a TRUNCATE, which the app role must never have), and
+    dropping the test database at the end. The flush therefore switches the connection back to
+    the owner (``SET ROLE NONE``: the session user is the owner who connected) for its
+    statements and returns to the app role at once, even when it fails. Nothing else in the
+    suite leaves the app role; the backup test's ``pg_dump``/``CREATE DATABASE`` connect on their
+    own as the operator would.
     """
     from django.core.management import call_command
     from django.db import connections
@@ -270,26 +279,35 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     if not role or connection.vendor != "postgresql":
         yield
         return
+    quoted = connection.ops.quote_name(role)
     with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            # .ci/run creates the role; a developer's database may not have it yet.
+            cursor.execute(
+                f"DO $$ BEGIN CREATE ROLE {quoted} NOLOGIN; "
+                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            )
         call_command("grant_app_role", role, verbosity=0)
     options = connection.settings_dict.setdefault("OPTIONS", {})
     options["options"] = f"-c role={role}"
     connection.close()
-    ops = connection.ops
-    plain_flush = ops.execute_sql_flush
+    # Patched on the class: a test that runs an event loop (Playwright's sync API) gets
+    # connection objects of its own from Django, and their flush must switch to the owner too.
+    operations = type(connection.ops)
+    plain_flush = operations.execute_sql_flush
 
-    def flush_as_owner(sql_list: list[str]) -> None:
-        with connection.cursor() as cursor:
+    def flush_as_owner(self: Any, sql_list: list[str]) -> None:
+        with self.connection.cursor() as cursor:
             cursor.execute("SET ROLE NONE")
         try:
-            plain_flush(sql_list)
+            plain_flush(self, sql_list)
         finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {quoted}")
 
-    ops.execute_sql_flush = flush_as_owner
+    operations.execute_sql_flush = flush_as_owner
     yield
-    ops.execute_sql_flush = plain_flush
+    operations.execute_sql_flush = plain_flush
     del options["options"]
     connection.close()
 

@@ -55,6 +55,7 @@ from grants.services.payouts import (
     payout_plan,
 )
 from grants.services.proof import application_submit_proof, proof_check_create
+from grants.services.queue import application_requested_refresh
 
 PASSWORD = "test-Passwort-1"
 S = ApplicationState
@@ -244,7 +245,7 @@ def add_plan(
     ]:
         if amount:
             FinancingLine.objects.create(application=application, category=cat[kind], amount=amount)
-    return application
+    return application_requested_refresh(application=application)
 
 
 def draft(world: World, **plan) -> Application:
@@ -282,17 +283,26 @@ def year_split(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, Decim
 
 
 def _propose(app, w):
+    # From tomorrow: the first fiscal year of the grant is this one (but on 31 December),
+    # whatever the date the tests run on, and the project has not started yet.
+    start = timezone.localdate() + dt.timedelta(days=1)
     end = app.start_date + dt.timedelta(days=150)
     amount = app.plan.requested_amount
     decision_propose(
         application=app,
         actor=w.case_worker,
         amount=amount,
-        funding_start=app.start_date,
+        funding_start=start,
         funding_end=end,
         purpose="Sprachcafé",
-        year_amounts=year_split(amount, app.start_date, end),
+        year_amounts=this_year_only(amount, start, end),
     )
+
+
+def this_year_only(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, Decimal] | None:
+    """The whole grant in the first fiscal year of the period: payouts follow the commitment
+    by year, and ``pay`` pays it at once (see ``payable_on``)."""
+    return None if start.year == end.year else {start.year: amount}
 
 
 def _confirm(app, w):
@@ -321,10 +331,20 @@ def _end(app, w):
     application_end_funding_period(application=app)
 
 
+def payable_on(app: Application) -> dt.date:
+    """Today, or the first day of the first fiscal year the grant is committed for when that
+    is later (tests run in December too, with the funding period in the next year)."""
+    from grants.selectors.payouts import commitment_by_year
+
+    today = timezone.localdate()
+    first = min(commitment_by_year(app), default=today.year)
+    return today if today.year >= first else dt.date(first, 1, 1)
+
+
 def pay(app: Application, w: World, amount: Decimal) -> Payout:
     """A payout through its whole lifecycle, as the four roles would do it."""
     payout = payout_plan(
-        application=app, actor=w.case_worker, amount=amount, due_date=timezone.localdate()
+        application=app, actor=w.case_worker, amount=amount, due_date=payable_on(app)
     )
     payout_certify(payout=payout, actor=w.case_worker)
     payout_order(payout=payout, actor=w.second_case_worker)

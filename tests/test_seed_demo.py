@@ -45,10 +45,12 @@ from grants.models import (
     RepaymentClaim,
     StaffRole,
     StatusChange,
+    UnplannedIncome,
 )
+from grants.selectors.payouts import commitment_by_year, payouts_by_year
 from grants.selectors.proof import repayment_interest
 from grants.services import committees
-from grants.services.decisions import suggest_year_split
+from reporting.selectors import budget_lines
 
 # Demo attachments are real files; keep them out of the private media directory.
 IN_MEMORY_FILES = {
@@ -120,6 +122,11 @@ class SeedDemoTests(TestCase):
         # One claim was repaid in two parts: interest on the first part stopped on its day.
         assert any(claim.repayments.count() == 2 for claim in settled)
 
+    def test_a_proof_of_use_declares_income_outside_the_plan(self):
+        assert UnplannedIncome.objects.filter(
+            application__state=ApplicationState.PROOF_SUBMITTED
+        ).exists()
+
     def test_funding_bodies_name_the_account_for_repayments(self):
         for programme in Programme.objects.select_related("funding_body"):
             assert programme.funding_body.iban, programme
@@ -175,12 +182,25 @@ class SeedDemoTests(TestCase):
         )
         decisions = split.values("decision").annotate(years=Count("id")).filter(years__gte=2)
         assert decisions.count() >= 3
-        # The portal's own split by project days, as the notice form suggests it.
+        # The notice's years follow its payment plan and add up to the grant.
         for decision in Decision.objects.filter(pk__in=decisions.values("decision")):
             shares = dict(decision.year_amounts.values_list("fiscal_year", "amount"))
-            assert shares == suggest_year_split(
-                decision.amount, decision.funding_start, decision.funding_end
+            assert sum(shares.values()) == decision.amount
+            assert set(shares) <= set(
+                range(decision.funding_start.year, decision.funding_end.year + 1)
             )
+
+    def test_no_fiscal_year_shows_more_paid_than_committed(self):
+        """Issue 10: the demo once showed 36,933.33 € paid against 20,540.18 € committed for
+        WIR 2.0 in 2025, and the budget report agreed with it."""
+        lines = budget_lines(Programme.objects.values_list("pk", flat=True))
+        assert any(line.paid for line in lines)
+        for line in lines:
+            assert line.paid - line.repaid <= line.committed, line
+        for application in Application.objects.exclude(approved_amount=None):
+            shares = commitment_by_year(application)
+            for year, booked in payouts_by_year(application).items():
+                assert booked <= shares.get(year, 0), (application.file_number, year)
 
     def test_each_programme_has_open_calls_on_each_decision_track(self):
         now = timezone.now()

@@ -77,3 +77,12 @@ def test_english_pages_use_day_month_order_and_24_hours():
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "23/11/2026 14:05"
     with translation.override("de"):
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "23.11.2026 14:05"
+
+
+def test_templates_are_compiled_once_per_process():
+    """The cached template loader is on (Django wraps the default loaders in it when none
+    are listed): listing loaders explicitly would switch it off and cost 2-3x per page."""
+    from django.template import engines
+
+    loaders = engines["django"].engine.loaders
+    assert loaders[0][0] == "django.template.loaders.cached.Loader", loaders

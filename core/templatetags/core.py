@@ -30,6 +30,15 @@ def eur(value: Decimal | int | None) -> str:
 
 
 @register.filter
+def iban(value: str | None) -> str:
+    """An IBAN in groups of four, as it is printed and read aloud."""
+    if not value:
+        return EMPTY
+    compact = str(value).replace(" ", "")
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+@register.filter
 def percent(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return EMPTY
@@ -50,7 +59,7 @@ def year(value: int | None) -> str:
     return formatting.year(value)
 
 
-def _form_errors(form: forms.BaseForm) -> list[dict[str, str]]:
+def _form_errors(form: forms.BaseForm) -> list[dict[str, Any]]:
     rows = []
     for message in form.non_field_errors():
         rows.append({"anchor": "", "label": "", "message": message})
@@ -69,9 +78,9 @@ def _form_errors(form: forms.BaseForm) -> list[dict[str, str]]:
     return rows
 
 
-def error_rows(*items: Any) -> list[dict[str, str]]:
+def error_rows(*items: Any) -> list[dict[str, Any]]:
     """Every error of the given forms, formsets and service messages, in page order."""
-    rows: list[dict[str, str]] = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         if item is None or item == "":
             continue

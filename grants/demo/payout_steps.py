@@ -3,13 +3,17 @@ second case worker, exported and paid by finance, one payout at a time."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from grants.models import Application
+from applicants.services import applicant_update
+from grants.models import ZERO, Application
+from grants.selectors.payouts import payout_year_room
 from grants.services import payouts
+from grants.services.decisions import suggest_year_split
 
 if TYPE_CHECKING:
     from grants.demo.story import Cast, Story
@@ -41,6 +45,41 @@ def mark_paid(story: Story, cast: Cast, number: int) -> None:
     )
 
 
+def change_bank_details(story: Story, cast: Cast, iban: str, bic: str) -> None:
+    """The owner enters a new account in the profile: open payouts go back to certification."""
+    applicant_update(
+        applicant=story.app().applicant, actor=story.owner(cast), data={"iban": iban, "bic": bic}
+    )
+
+
 def remaining(app: Application) -> Decimal:
     ceiling = app.justified_amount if app.justified_amount is not None else app.approved_amount
     return ceiling - app.paid_or_pending_amount
+
+
+def year_amounts(
+    granted: Decimal, funding: tuple[dt.date, dt.date], plan: list[tuple[dt.date, Decimal | None]]
+) -> dict[int, Decimal]:
+    """The notice's amounts per fiscal year, as a case worker sets them who knows the payment
+    plan: each payout the story names on the year it falls due (within the funding period),
+    the rest on the period's last year, where the final payment is booked. Payouts follow
+    the commitment by year, so a split by project days alone would not carry the plan."""
+    first, last = funding[0].year, funding[1].year
+    split: dict[int, Decimal] = {}
+    for due, amount in plan:
+        if amount:
+            year = min(max(due.year, first), last)
+            split[year] = split.get(year, ZERO) + amount
+    named = sum(split.values(), ZERO)
+    if not split or named > granted:
+        return suggest_year_split(granted, *funding)
+    split[last] = split.get(last, ZERO) + granted - named
+    return {year: value for year, value in sorted(split.items()) if value > 0}
+
+
+def payable(app: Application, wanted: Decimal | None, due: dt.date) -> Decimal:
+    """What a story's payout may be: the amount it names (or all that remains), but no more
+    than is left of the commitment of the fiscal year it is booked on, as the services
+    demand. The stories name round sums; the year shares follow the funding period's days."""
+    value = remaining(app) if wanted is None else wanted
+    return min(value, payout_year_room(app, due).remaining)

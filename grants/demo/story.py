@@ -102,6 +102,8 @@ class Story:
     budget_years: set[int] = field(default_factory=set, init=False)
     tick: int = field(default=0, init=False)
     payout_count: int = field(default=0, init=False)
+    # (due date, amount or None for "what remains") of each payout, for the notice's years.
+    payment_plan: list[tuple[dt.date, Decimal | None]] = field(default_factory=list, init=False)
     funding: tuple[dt.date, dt.date] | None = field(default=None, init=False)
     confirmed_on: dt.date | None = field(default=None, init=False)
     underspend: Decimal = field(default=ZERO, init=False)
@@ -329,7 +331,7 @@ class Story:
                 "und des Kosten- und Finanzierungsplans.",
                 conditions=DEFAULT_CONDITIONS,
                 financing_type=financing_type,
-                year_amounts=decisions.suggest_year_split(granted, *funding),
+                year_amounts=payout_steps.year_amounts(granted, funding, story.payment_plan),
             )
 
         return self._add(on, "Bewilligungsvorschlag", run)
@@ -410,21 +412,24 @@ class Story:
         number = self.payout_count
         self.payout_count += 1
         due = on + dt.timedelta(days=needed_in)
+        self.payment_plan.append((due, Decimal(amount) if amount else None))
 
         def create(story: Story, cast: Cast) -> None:
             app = story.app()
-            value = Decimal(amount) if amount else payout_steps.remaining(app)
+            # Money is needed for the project: not before its funding period begins.
+            due_on = max(due, app.funding_start) if app.funding_start else due
+            value = payout_steps.payable(app, Decimal(amount) if amount else None, due_on)
             if planned:
                 payout = payouts.payout_plan(
                     application=app,
                     actor=story.case_worker(cast),
                     amount=value,
-                    due_date=due,
+                    due_date=due_on,
                     kind=kind,
                 )
             else:
                 payout = payouts.payout_request(
-                    application=app, actor=story.owner(cast), amount=value, needed_on=due
+                    application=app, actor=story.owner(cast), amount=value, needed_on=due_on
                 )
             story.payout_ids.append(payout.pk)
 
@@ -444,7 +449,15 @@ class Story:
             )
         return self
 
+    def change_bank_details(self, on: dt.date, iban: str, bic: str) -> Story:
+        return self._add(
+            on,
+            "Bankverbindung geändert",
+            lambda s, c: payout_steps.change_bank_details(s, c, iban, bic),
+        )
+
     def cancel_payout(self, on: dt.date, number: int, reason: str) -> Story:
+        self.payment_plan[number] = (self.payment_plan[number][0], None)
         return self._add(
             on,
             "Auszahlung storniert",
@@ -460,6 +473,20 @@ class Story:
         on the largest cost line."""
         self.underspend = money(underspend)
         return self._add(on, "Verwendungsnachweis", lambda s, c: _submit_proof(s, c, report))
+
+    def income(self, on: dt.date, kind: str, description: str, amount: str) -> Story:
+        """Money outside the financing plan, declared with the proof of use."""
+        return self._add(
+            on,
+            "Einnahme außerhalb des Plans",
+            lambda s, c: proof.unplanned_income_add(
+                application=s.app(),
+                actor=s.owner(c),
+                kind=kind,
+                description=description,
+                amount=Decimal(amount),
+            ),
+        )
 
     def resubmit_proof(self, on: dt.date, report: str) -> Story:
         return self._add(

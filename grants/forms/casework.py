@@ -474,3 +474,22 @@ class LetterTemplateForm(forms.ModelForm):
         model = LetterTemplate
         fields = ["subject", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+
+
+class SavedFilterForm(forms.Form):
+    """Saves the work queue's current filter under a name (the query travels hidden)."""
+
+    name = forms.CharField(
+        label=_("Name des Filters"),
+        max_length=80,
+        error_messages={
+            "required": _("Bitte geben Sie dem Filter einen Namen."),
+            "max_length": _("Der Name ist zu lang (höchstens 80 Zeichen)."),
+        },
+    )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Bitte geben Sie dem Filter einen Namen."))
+        return name

@@ -59,6 +59,7 @@ from grants.models.application_rules import (
 )
 from grants.models.application_submissions import Submission, submission_path
 from grants.models.applications import (
+    DEADLINE_BY_STATE,
     Application,
     Attachment,
     FileNumberSequence,
@@ -146,6 +147,7 @@ from grants.models.proof import (
     RepaymentClaim,
     UnplannedIncome,
 )
+from grants.models.queue import SavedQueueFilter
 
 __all__ = [
     "APPLICANT",
@@ -154,6 +156,7 @@ __all__ = [
     "CENT",
     "CHANGEABLE_STATES",
     "COMMITTED_STATES",
+    "DEADLINE_BY_STATE",
     "EDITABLE_STATES",
     "FINANCE",
     "GRANTED_STATES",
@@ -222,6 +225,7 @@ __all__ = [
     "Repayment",
     "RepaymentClaim",
     "S",
+    "SavedQueueFilter",
     "StaffRole",
     "StatusChange",
     "Submission",

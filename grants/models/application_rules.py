@@ -344,7 +344,12 @@ def repayment_settled(app: Application) -> bool:
     return not app.repayment_claims.filter(state=RepaymentClaim.State.OPEN).exists()
 
 
-@condition(_("Es sind noch Auszahlungen in Bearbeitung."))
+@condition(
+    _(
+        "Es sind noch Auszahlungen in Bearbeitung; die Akte nennt jede mit dem, was vor der "
+        "Prüfung zu tun ist."
+    )
+)
 def no_open_payouts(app: Application) -> bool:
     from grants.models.payouts import Payout
 

@@ -75,7 +75,10 @@ class ChecklistItem(ProgrammeItem):
     """A point of the formal check (formelle Prüfung), e.g. "Antrag fristgerecht"."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="checklist_items"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="checklist_items",
+        verbose_name=_("Förderprogramm"),
     )
     description = models.TextField(_("Erläuterung"), blank=True)
 
@@ -89,7 +92,10 @@ class AssessmentCriterion(ProgrammeItem):
     """A scored criterion of the content assessment (fachliche Prüfung)."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="assessment_criteria"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="assessment_criteria",
+        verbose_name=_("Förderprogramm"),
     )
     description = models.TextField(_("Erläuterung"), blank=True)
     max_score = models.PositiveSmallIntegerField(

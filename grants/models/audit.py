@@ -56,12 +56,17 @@ STEP_LABELS: dict[str, dict[str, StrOrPromise]] = {
         "certify": _("Auszahlung sachlich und rechnerisch richtig gezeichnet"),
         "order": _("Auszahlung angeordnet"),
         "mark_exported": _("Auszahlung an die Kasse übergeben"),
+        # In place, by reporting.services.payout_orders_reexport.
+        "reexport": _("Auszahlung erneut an die Kasse übergeben"),
         "mark_paid": _("Auszahlung ausgezahlt"),
         "cancel": _("Auszahlung storniert"),
+        "return_for_certification": _("Auszahlung zurück zur Zeichnung: Bankverbindung geändert"),
+        "take_new_bank_details": _("Neue Bankverbindung für die Auszahlung übernommen"),
     },
     "repayment_claim": {
         "create": _("Rückforderung festgesetzt"),
         "settle": _("Rückforderung beglichen"),
+        "part_repaid": _("Teilzahlung auf die Rückforderung eingegangen"),
         "cancel": _("Rückforderung aufgehoben"),
     },
     "change_request": {

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from grants.models.base import MONEY, ZERO
 from grants.models.programmes import FundingArea, Programme
@@ -24,10 +25,20 @@ class Budget(models.Model):
     refuse an over-commit, whatever runs concurrently.
     """
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="budgets")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="budgets",
+        verbose_name=_("Förderprogramm"),
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
     funding_area = models.ForeignKey(
-        FundingArea, on_delete=models.PROTECT, null=True, blank=True, related_name="budgets"
+        FundingArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budgets",
+        verbose_name=_("Förderbereich"),
     )
     amount = models.DecimalField(_("Ansatz"), **MONEY, validators=[MinValueValidator(ZERO)])
     committed = models.DecimalField(_("gebunden"), **MONEY, default=ZERO, editable=False)
@@ -37,6 +48,8 @@ class Budget(models.Model):
         help_text=_("Kein beschlossener Ansatz, nur für Demonstration und Planung."),
     )
     note = models.CharField(_("Bemerkung"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Budget")

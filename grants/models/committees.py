@@ -48,7 +48,12 @@ class CommitteeVote(models.Model):
 class Committee(models.Model):
     """A deciding body: Arbeitsausschuss des WIR 2.0-Kuratoriums, Fachjury, …"""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="committees")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="committees",
+        verbose_name=_("Förderprogramm"),
+    )
     name = models.CharField(_("Name"), max_length=200)
     is_active = models.BooleanField(_("aktiv"), default=True)
 
@@ -65,7 +70,9 @@ class Committee(models.Model):
 
 
 class CommitteeMember(models.Model):
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="members", verbose_name=_("Gremium")
+    )
     name = models.CharField(_("Name"), max_length=200)
     function = models.CharField(_("Funktion"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
@@ -83,7 +90,9 @@ class CommitteeMember(models.Model):
 class Meeting(models.Model):
     """Sitzung of a committee; closed once its minutes are final."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("Gremium")
+    )
     date = models.DateField(_("Sitzung am"))
     location = models.CharField(_("Ort"), max_length=200, blank=True)
     minutes = models.TextField(_("Niederschrift"), blank=True)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from grants.models.applications import Application
 from grants.models.base import CENT, MONEY
@@ -115,7 +116,10 @@ class LetterTemplate(models.Model):
     """
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="letter_templates"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="letter_templates",
+        verbose_name=_("Förderprogramm"),
     )
     kind = models.CharField(_("Art"), max_length=20, choices=LetterKind.choices)
     language = models.CharField(_("Sprache"), max_length=5, choices=settings.LANGUAGES)
@@ -125,6 +129,8 @@ class LetterTemplate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("geändert am"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Briefvorlage")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from grants.models.application_rules import (
+    APPLICANT,
     CASE_WORKER,
     FINANCE,
     ORDERING_CASE_WORKER,
@@ -21,7 +22,7 @@ from grants.models.application_rules import (
 )
 from grants.models.applications import Application
 from grants.models.base import CENT, MONEY
-from grants.rules import condition
+from grants.rules import Permission, condition
 
 if TYPE_CHECKING:
     from applicants.models import User
@@ -30,6 +31,24 @@ if TYPE_CHECKING:
 @condition(_("Der Bescheid ist noch nicht bestandskräftig oder das Projekt ist abgeschlossen."))
 def application_payable(payout: Payout) -> bool:
     return payout.application.state in PAYABLE_STATES
+
+
+@condition(
+    _(
+        "Für die Auszahlung ist keine Bankverbindung hinterlegt. Die Organisation muss sie "
+        "im Profil ergänzen."
+    )
+)
+def payee_known(payout: Payout) -> bool:
+    return bool(payout.payee_name and payout.payee_iban)
+
+
+# The organisation's bank details changed: its members do it, or the system on their behalf.
+BANK_DETAILS_CHANGED = Permission(
+    _("Änderung der Bankverbindung durch die Organisation"),
+    _("Nur die Verantwortlichen der Organisation ändern ihre Bankverbindung."),
+    lambda payout, user: user is None or APPLICANT(payout, user),
+)
 
 
 class Payout(ConcurrentTransitionMixin, models.Model):
@@ -43,12 +62,28 @@ class Payout(ConcurrentTransitionMixin, models.Model):
         EXPORTED = "exported", _("an die Kasse übergeben")
         PAID = "paid", _("ausgezahlt")
         CANCELLED = "cancelled", _("storniert")
+        RETURNED = "returned", _("neu zu zeichnen (Bankverbindung geändert)")
 
     class Kind(models.TextChoices):
         INSTALMENT = "instalment", _("Abschlagszahlung")
         FINAL = "final", _("Schlusszahlung")
 
-    OPEN_STATES = (State.PLANNED, State.REQUESTED, State.CERTIFIED, State.ORDERED, State.EXPORTED)
+    OPEN_STATES = (
+        State.PLANNED,
+        State.REQUESTED,
+        State.RETURNED,
+        State.CERTIFIED,
+        State.ORDERED,
+        State.EXPORTED,
+    )
+    # Not yet with the cash office: a change of bank details still reaches these.
+    BEFORE_EXPORT_STATES = (
+        State.PLANNED,
+        State.REQUESTED,
+        State.RETURNED,
+        State.CERTIFIED,
+        State.ORDERED,
+    )
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payouts")
     state = FSMField(
@@ -60,6 +95,12 @@ class Payout(ConcurrentTransitionMixin, models.Model):
     due_date = models.DateField(_("fällig am"))
     payment_reference = models.CharField(_("Verwendungszweck"), max_length=140)
     kassenzeichen = models.CharField(_("Kassenzeichen"), max_length=30, blank=True)
+    # The account paid, taken from the organisation when the payout is requested or planned
+    # (and again when a change of bank details sends it back): the export reads these, so
+    # what the cash office pays is what two people certified and ordered.
+    payee_name = models.CharField(_("Zahlungsempfänger*in"), max_length=200, blank=True)
+    payee_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    payee_bic = models.CharField(_("BIC"), max_length=11, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -92,10 +133,10 @@ class Payout(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.PLANNED, State.REQUESTED],
+        source=[State.PLANNED, State.REQUESTED, State.RETURNED],
         target=State.CERTIFIED,
         permission=CASE_WORKER,
-        conditions=[application_payable],
+        conditions=[application_payable, payee_known],
     )
     def certify(self, *, by: User) -> None:
         """Sachlich und rechnerisch richtig."""
@@ -126,9 +167,35 @@ class Payout(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.PLANNED, State.REQUESTED, State.CERTIFIED, State.ORDERED],
+        source=[State.PLANNED, State.REQUESTED, State.RETURNED, State.CERTIFIED, State.ORDERED],
         target=State.CANCELLED,
         permission=CASE_WORKER,
     )
     def cancel(self) -> None:
         """Storno before the money left for the cash office."""
+
+    @transition(
+        field=state,
+        source=[State.CERTIFIED, State.ORDERED],
+        target=State.RETURNED,
+        permission=BANK_DETAILS_CHANGED,
+    )
+    def return_for_certification(self, *, payee_name: str, payee_iban: str, payee_bic: str) -> None:
+        """The organisation changed its bank details after the payout was certified: the new
+        account must be certified and ordered again by two people before it is exported."""
+        self.take_payee(payee_name=payee_name, payee_iban=payee_iban, payee_bic=payee_bic)
+        self.certified_by = self.ordered_by = None
+        self.certified_at = self.ordered_at = None
+
+    @transition(
+        field=state,
+        source=[State.PLANNED, State.REQUESTED, State.RETURNED],
+        target=None,
+        permission=BANK_DETAILS_CHANGED,
+    )
+    def take_new_bank_details(self, *, payee_name: str, payee_iban: str, payee_bic: str) -> None:
+        """Not yet certified: the payout takes the organisation's new account (state kept)."""
+        self.take_payee(payee_name=payee_name, payee_iban=payee_iban, payee_bic=payee_bic)
+
+    def take_payee(self, *, payee_name: str, payee_iban: str, payee_bic: str) -> None:
+        self.payee_name, self.payee_iban, self.payee_bic = payee_name[:200], payee_iban, payee_bic

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from applicants.models import ApplicantKind
 from applicants.validators import validate_bic, validate_iban
@@ -76,7 +77,10 @@ class Programme(models.Model):
     """A funding programme (Förderprogramm) with its budget lines and rules."""
 
     funding_body = models.ForeignKey(
-        FundingBody, on_delete=models.PROTECT, related_name="programmes"
+        FundingBody,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("Zuwendungsgeber"),
     )
     code = models.CharField(
         _("Kürzel"),
@@ -104,6 +108,14 @@ class Programme(models.Model):
         help_text=_("Nur für die Verwaltung, nie für Antragstellende sichtbar."),
     )
     responsible_unit = models.CharField(_("Zuständige Stelle"), max_length=200, blank=True)
+    contact_email = models.EmailField(
+        _("Kontakt-E-Mail des Programms"),
+        blank=True,
+        help_text=_(
+            "Erscheint auf den Seiten und in den E-Mails zu Anträgen dieses Programms; "
+            "leer: die Adresse des Zuwendungsgebers."
+        ),
+    )
 
     teilhaushalt = models.CharField(_("Teilhaushalt"), max_length=10)
     produkt = models.CharField(_("Produkt"), max_length=20)
@@ -169,6 +181,8 @@ class Programme(models.Model):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("Förderprogramm")
         verbose_name_plural = _("Förderprogramme")
@@ -178,6 +192,10 @@ class Programme(models.Model):
         return self.name
 
     @property
+    def contact_address(self) -> str:
+        """Where applicants write about this programme: its own mailbox, else the funder's."""
+        return self.contact_email or self.funding_body.email
+
     def public_name(self) -> str:
         return _in_language(self.name, self.name_en)
 
@@ -210,7 +228,10 @@ class FinancingTypeRule(models.Model):
     """Which financing type a grant gets by amount (and own share); first matching rule wins."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="financing_type_rules"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="financing_type_rules",
+        verbose_name=_("Förderprogramm"),
     )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"))
     amount_up_to = models.DecimalField(
@@ -222,6 +243,8 @@ class FinancingTypeRule(models.Model):
     financing_type = models.CharField(
         _("Finanzierungsart"), max_length=20, choices=FinancingType.choices
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Regel zur Finanzierungsart")
@@ -264,7 +287,12 @@ def _unique_code(name: str) -> list[models.BaseConstraint]:
 class FundingArea(ProgrammeItem):
     """Förderbereich, e.g. Großprojekte / Kleinprojekte of WIR 2.0."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="funding_areas")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="funding_areas",
+        verbose_name=_("Förderprogramm"),
+    )
 
     class Meta(ProgrammeItem.Meta):
         verbose_name = _("Förderbereich")
@@ -276,7 +304,10 @@ class FieldOfAction(ProgrammeItem):
     """Handlungsfeld or subject area of a programme."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="fields_of_action"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="fields_of_action",
+        verbose_name=_("Förderprogramm"),
     )
 
     class Meta(ProgrammeItem.Meta):
@@ -288,7 +319,9 @@ class FieldOfAction(ProgrammeItem):
 class Area(ProgrammeItem):
     """Where projects take place: a Stadtbezirk or a town of the Region."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="areas")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="areas", verbose_name=_("Förderprogramm")
+    )
 
     class Meta(ProgrammeItem.Meta):
         verbose_name = _("Gebiet")
@@ -297,7 +330,12 @@ class Area(ProgrammeItem):
 
 
 class TargetGroup(ProgrammeItem):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="target_groups")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="target_groups",
+        verbose_name=_("Förderprogramm"),
+    )
 
     class Meta(ProgrammeItem.Meta):
         verbose_name = _("Zielgruppe")
@@ -307,7 +345,10 @@ class TargetGroup(ProgrammeItem):
 
 class CostCategory(ProgrammeItem):
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="cost_categories"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="cost_categories",
+        verbose_name=_("Förderprogramm"),
     )
 
     class Meta(ProgrammeItem.Meta):
@@ -330,7 +371,10 @@ OWN_SHARE_KINDS = (FinancingKind.OWN_FUNDS, FinancingKind.OWN_WORK)
 
 class FinancingCategory(ProgrammeItem):
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="financing_categories"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="financing_categories",
+        verbose_name=_("Förderprogramm"),
     )
     kind = models.CharField(_("Art"), max_length=20, choices=FinancingKind.choices)
 
@@ -349,7 +393,10 @@ class DocumentType(ProgrammeItem):
         CORRESPONDENCE = "correspondence", _("Schriftverkehr")
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="document_types"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="document_types",
+        verbose_name=_("Förderprogramm"),
     )
     stage = models.CharField(
         _("Verfahrensschritt"), max_length=20, choices=Stage.choices, default=Stage.APPLICATION
@@ -370,10 +417,20 @@ class StaffRole(models.Model):
         FINANCE = "finance", _("Finanzbuchhaltung")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("Person"),
     )
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="staff_roles")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("Förderprogramm"),
+    )
     role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Zuständigkeit")
@@ -414,9 +471,16 @@ class Call(models.Model):
         ADMINISTRATION = "administration", _("Verwaltung entscheidet (niedrigschwellig)")
         COMMITTEE = "committee", _("Gremium / Jury entscheidet")
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("Förderprogramm")
+    )
     funding_area = models.ForeignKey(
-        FundingArea, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+        FundingArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("Förderbereich"),
     )
     title = models.CharField(_("Titel"), max_length=200)
     theme = models.TextField(_("Thema"), blank=True, help_text=_("Öffentlich."))
@@ -443,6 +507,8 @@ class Call(models.Model):
         default=DecisionTrack.BY_AMOUNT,
     )
     deciding_body = models.CharField(_("Entscheidungsgremium"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Förderaufruf")

@@ -113,6 +113,10 @@ class InterestResult:
         return min((s.start for s in self.unknown), default=None)
 
     @property
+    def unknown_notice(self) -> str:
+        return "" if self.complete else _unknown_notice(self)
+
+    @property
     def unknown_message(self) -> str:
         if self.complete:
             return ""
@@ -120,6 +124,14 @@ class InterestResult:
             "Für die Zeit ab %(day)s ist kein Basiszinssatz hinterlegt; die Zinsen dafür sind "
             "nicht berechnet. Bitte den Basiszinssatz in der Verwaltung ergänzen."
         ) % {"day": f"{self.unknown_from:%d.%m.%Y}"}
+
+
+def _unknown_notice(result: InterestResult) -> str:
+    """What the applicant's page and the notice say of a period without a known rate."""
+    return _(
+        "Für die Zeit ab %(day)s ist der Basiszinssatz hier noch nicht erfasst; die Zinsen "
+        "dafür sind in der Summe noch nicht enthalten und werden bei der Festsetzung berechnet."
+    ) % {"day": f"{result.unknown_from:%d.%m.%Y}"}
 
 
 def allocate_latest_first(

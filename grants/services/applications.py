@@ -46,6 +46,7 @@ from grants.services.base import (
     _unless_changed,
     logger,
 )
+from grants.services.queue import application_requested_refresh
 
 
 @transaction.atomic
@@ -338,7 +339,7 @@ def application_replace_plan(
     application.financing_lines.all().delete()
     CostLine.objects.bulk_create(cost_rows)
     FinancingLine.objects.bulk_create(financing_rows)
-    return application
+    return application_requested_refresh(application=application)
 
 
 def _attachment_states(document_type: DocumentType) -> Sequence[str]:

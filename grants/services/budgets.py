@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.formatting import eur
 from grants.errors import RuleViolated
 from grants.models import ZERO, Application, Budget, BudgetEntry, Decision
+from grants.selectors.payouts import payouts_by_year
 
 
 def budget_for(application: Application, fiscal_year: int) -> Budget:
@@ -78,26 +79,34 @@ def reduce_commitment(
     released = ZERO
     if excess <= 0:
         return released
-    per_budget = (
+    per_budget = list(
         BudgetEntry.objects.filter(application=application)
         .values("budget_id", "budget__fiscal_year")
         .annotate(net=Sum("amount"))
         .order_by("-budget__fiscal_year")
     )
-    for row in per_budget:
-        portion = min(excess - released, row["net"])
-        if portion <= 0:
-            continue
-        Budget.objects.filter(pk=row["budget_id"]).update(committed=F("committed") - portion)
-        BudgetEntry.objects.create(
-            budget_id=row["budget_id"],
-            application=application,
-            kind=kind,
-            amount=-portion,
-            actor=actor,
-            note=note,
-        )
-        released += portion
-        if released == excess:
-            break
+    booked = payouts_by_year(application)
+    # First what no payout is booked on, latest year first; only then money that was paid
+    # (a repayment): so a release never leaves a year with more paid than committed.
+    for unpaid_only in (True, False):
+        for row in per_budget:
+            room = row["net"]
+            if unpaid_only:
+                room -= booked.get(row["budget__fiscal_year"], ZERO)
+            portion = min(excess - released, room)
+            if portion <= 0:
+                continue
+            Budget.objects.filter(pk=row["budget_id"]).update(committed=F("committed") - portion)
+            BudgetEntry.objects.create(
+                budget_id=row["budget_id"],
+                application=application,
+                kind=kind,
+                amount=-portion,
+                actor=actor,
+                note=note,
+            )
+            row["net"] -= portion
+            released += portion
+            if released == excess:
+                return released
     return released

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.models import User
+from applicants.models import Applicant, Membership, User
 from core.formatting import eur
 from grants.errors import RuleViolated
 from grants.lifecycle import fire, record
@@ -18,13 +18,23 @@ from grants.models import (
     APPLICANT,
     CASE_WORKER,
     PAYABLE_STATES,
+    ZERO,
     Application,
+    ApplicationState,
     Decision,
     Payout,
     add_months,
     money,
 )
+from grants.selectors.payouts import payout_year_room
 from grants.services.base import _lock, _require, _require_reason, _unchanged
+from notifications.models import Kind
+from notifications.services import base_context, message_create, recipient_for_user
+
+S = ApplicationState
+# The proof of use is with the funder: in check, sent back for changes, or checked.
+PROOF_UNDER_CHECK_STATES = (S.PROOF_SUBMITTED, S.PROOF_CHANGES_REQUESTED)
+PROOF_IN_HAND_STATES = (*PROOF_UNDER_CHECK_STATES, S.PROOF_ACCEPTED)
 
 
 @transaction.atomic
@@ -61,7 +71,11 @@ def payout_plan_from_decision(
     ]
 
 
-def _check_payout_amount(application: Application, amount: Decimal) -> Decimal:
+def _check_payout_amount(
+    application: Application, amount: Decimal, due_date: dt.date
+) -> tuple[Decimal, int]:
+    """The amount as money and the fiscal year it is booked on, or a refusal that says why.
+    Call it with the application locked: what is booked per year must not move meanwhile."""
     amount = money(amount)
     if amount <= 0:
         raise RuleViolated(_("Der Betrag muss größer als 0 € sein."))
@@ -69,13 +83,96 @@ def _check_payout_amount(application: Application, amount: Decimal) -> Decimal:
         raise RuleViolated(
             _("Mittel können erst abgerufen werden, wenn der Bescheid bestandskräftig ist.")
         )
-    remaining = application.approved_amount - application.paid_or_pending_amount
+    booked = application.paid_or_pending_amount
+    if application.justified_amount is not None:
+        # After the proof check what the figures justify is the cap, not the approval.
+        remaining = max(ZERO, application.justified_amount - booked)
+        if amount > remaining:
+            raise RuleViolated(
+                _(
+                    "Nach der Prüfung des Verwendungsnachweises stehen %(justified)s zu; "
+                    "ausgezahlt oder in Auszahlung sind %(booked)s. Es können höchstens noch "
+                    "%(remaining)s ausgezahlt werden."
+                )
+                % {
+                    "justified": eur(application.justified_amount),
+                    "booked": eur(booked),
+                    "remaining": eur(remaining),
+                }
+            )
+    remaining = max(ZERO, application.approved_amount - booked)
     if amount > remaining:
         raise RuleViolated(
             _("Es können höchstens noch %(remaining)s abgerufen werden.")
             % {"remaining": eur(remaining)}
         )
-    return amount
+    room = payout_year_room(application, due_date)
+    if room.fiscal_year is None:
+        raise RuleViolated(
+            _(
+                "Für das Haushaltsjahr %(year)s ist von der Bewilligung nichts gebunden. "
+                "Bitte wählen Sie ein Fälligkeitsdatum in einem Haushaltsjahr des Bescheids."
+            )
+            % {"year": due_date.year}
+        )
+    if amount > room.remaining:
+        raise RuleViolated(
+            _(
+                "Für das Haushaltsjahr %(year)s sind %(committed)s gebunden, davon sind "
+                "%(booked)s ausgezahlt oder in Auszahlung. Auf dieses Jahr können höchstens "
+                "noch %(remaining)s gebucht werden."
+            )
+            % {
+                "year": room.fiscal_year,
+                "committed": eur(room.committed),
+                "booked": eur(room.booked),
+                "remaining": eur(room.remaining),
+            }
+        )
+    return amount, room.fiscal_year
+
+
+def _check_call_for_funds_open(application: Application) -> None:
+    """A call for funds is for money needed within the funding period: none after it ends, none
+    once the proof of use is submitted (what is still due is paid after its check)."""
+    if application.state in PROOF_IN_HAND_STATES:
+        raise RuleViolated(
+            _(
+                "Der Verwendungsnachweis ist eingereicht: Mittel können nicht mehr abgerufen "
+                "werden. Was nach der Prüfung noch zusteht, wird als Schlusszahlung ausgezahlt."
+            )
+        )
+    end = application.funding_end
+    if end is not None and timezone.localdate() > end:
+        raise RuleViolated(
+            _(
+                "Der Förderzeitraum ist am %(end)s abgelaufen: Mittel können nicht mehr "
+                "abgerufen werden. Was noch zusteht, wird nach der Prüfung des "
+                "Verwendungsnachweises als Schlusszahlung ausgezahlt."
+            )
+            % {"end": f"{end:%d.%m.%Y}"}
+        )
+
+
+def payee_of(application: Application) -> dict[str, str]:
+    """The organisation's bank details now, as a payout stores them."""
+    return bank_details_of(application.applicant)
+
+
+def bank_details_of(applicant: Applicant) -> dict[str, str]:
+    return {
+        "name": (applicant.account_holder or applicant.name)[:200],
+        "iban": applicant.iban,
+        "bic": applicant.bic,
+    }
+
+
+def _as_payee(details: dict[str, str]) -> dict[str, str]:
+    return {f"payee_{key}": value for key, value in details.items()}
+
+
+def _payee_fields(application: Application) -> dict[str, str]:
+    return _as_payee(payee_of(application))
 
 
 def _payment_reference(application: Application, kind: str) -> str:
@@ -95,7 +192,7 @@ def payout_request(
     """Mittelabruf by the recipient: only what is needed within the programme's period."""
     _require(APPLICANT, application, actor)
     application = _lock(application)
-    amount = _check_payout_amount(application, amount)
+    _check_call_for_funds_open(application)
     today = timezone.localdate()
     if needed_on < today:
         raise RuleViolated(
@@ -110,11 +207,20 @@ def payout_request(
             )
             % {"months": months}
         )
+    amount, fiscal_year = _check_payout_amount(application, amount, needed_on)
+    if not application.applicant.iban:
+        raise RuleViolated(
+            _(
+                "Im Profil Ihrer Organisation fehlt die Bankverbindung (IBAN). Bitte ergänzen "
+                "Sie sie, bevor Sie Mittel abrufen."
+            )
+        )
     payout = Payout.objects.create(
+        **_payee_fields(application),
         application=application,
         state=Payout.State.REQUESTED,
         amount=amount,
-        fiscal_year=needed_on.year,
+        fiscal_year=fiscal_year,
         due_date=needed_on,
         payment_reference=_payment_reference(application, Payout.Kind.INSTALMENT),
         requested_by=actor,
@@ -144,13 +250,21 @@ def payout_plan(
     """An instalment scheduled by the case worker (payment plan of the notice)."""
     application = _unchanged(application, seen)
     _require(CASE_WORKER, application, actor)
-    amount = _check_payout_amount(application, amount)
+    if application.state in PROOF_UNDER_CHECK_STATES:
+        raise RuleViolated(
+            _(
+                "Der Verwendungsnachweis ist eingereicht: Bitte prüfen Sie ihn zuerst. Danach "
+                "kann eine Schlusszahlung bis zur festgestellten Zuwendung geplant werden."
+            )
+        )
+    amount, fiscal_year = _check_payout_amount(application, amount, due_date)
     payout = Payout.objects.create(
+        **_payee_fields(application),
         application=application,
         state=Payout.State.PLANNED,
         kind=kind,
         amount=amount,
-        fiscal_year=due_date.year,
+        fiscal_year=fiscal_year,
         due_date=due_date,
         payment_reference=_payment_reference(application, kind),
         requested_by=actor,
@@ -198,3 +312,65 @@ def payout_mark_paid(*, payout: Payout, actor: User, paid_on: dt.date) -> Payout
         raise RuleViolated(_("Das Zahlungsdatum darf nicht in der Zukunft liegen."))
     fire(payout, "mark_paid", actor=actor, data={"paid_on": paid_on}, paid_on=paid_on)
     return payout
+
+
+def _masked(iban: str) -> str:
+    """An IBAN as a mail or a log may show it: country, check digits and the last four."""
+    return f"{iban[:4]} … {iban[-4:]}" if len(iban) > 8 else iban
+
+
+@transaction.atomic
+def payouts_follow_bank_details(
+    *, applicant: Applicant, actor: User | None, before: dict[str, str]
+) -> list[Payout]:
+    """The organisation's bank details changed from ``before``: every payout not yet with the
+    cash office takes the new account. A certified or ordered payout goes back to be certified
+    and ordered again (two people check the new account), with the reason on its record; the
+    organisation's owners get a mail. Call it in the transaction that saved the change."""
+    after = bank_details_of(applicant)
+    if after == before:
+        return []
+    today = timezone.localdate()
+    reason = _(
+        "Die Bankverbindung der Organisation wurde am %(date)s geändert (IBAN %(old)s → "
+        "%(new)s). Bitte die neue Bankverbindung prüfen und die Auszahlung erneut zeichnen "
+        "und anordnen."
+    ) % {"date": f"{today:%d.%m.%Y}", "old": _masked(before["iban"]), "new": _masked(after["iban"])}
+    data = {"old_iban": _masked(before["iban"]), "new_iban": _masked(after["iban"])}
+    payouts = list(
+        Payout.objects.select_for_update()
+        .filter(application__applicant=applicant, state__in=Payout.BEFORE_EXPORT_STATES)
+        .select_related("application")
+        .order_by("id")
+    )
+    for payout in payouts:
+        certified = payout.state in (Payout.State.CERTIFIED, Payout.State.ORDERED)
+        fire(
+            payout,
+            "return_for_certification" if certified else "take_new_bank_details",
+            actor=actor,
+            reason=reason,
+            data=data,
+            announce=False,
+            **_as_payee(after),
+        )
+    owners = User.objects.filter(
+        memberships__applicant=applicant,
+        memberships__role=Membership.Role.OWNER,
+        is_active=True,
+    ).order_by("id")
+    for owner in owners:
+        message_create(
+            kind=Kind.BANK_DETAILS_CHANGED,
+            recipient=recipient_for_user(owner),
+            context={
+                **base_context(None),
+                "applicant_name": applicant.name,
+                "changed_by": (actor.get_full_name() or actor.email) if actor else "",
+                "changed_on": f"{today:%d.%m.%Y}",
+                "old_iban": _masked(before["iban"]),
+                "new_iban": _masked(after["iban"]),
+                "payouts_returned": sum(1 for p in payouts if p.state == Payout.State.RETURNED),
+            },
+        )
+    return payouts

@@ -137,6 +137,10 @@ def proof_check_create(
     return proof_check
 
 
+# A part received leaves the claim open: recorded as a step in place, not a transition.
+IN_PLACE_PART_REPAID = "part_repaid"
+
+
 @transaction.atomic
 def repayment_claim_record_repayment(
     *,
@@ -173,11 +177,16 @@ def repayment_claim_record_repayment(
         )
         record(
             claim,
-            transition="part_repaid",
+            transition=IN_PLACE_PART_REPAID,
             source=claim.state,
             target=claim.state,
             actor=actor,
-            data={"received_on": repaid_on, "amount": amount, "outstanding": outstanding - amount},
+            data={
+                "internal": True,
+                "received_on": repaid_on,
+                "amount": amount,
+                "outstanding": outstanding - amount,
+            },
             announce=False,
         )
         return claim
@@ -400,7 +409,8 @@ def repayment_claim_create(
     _require_repayment_account(application)
     principal = application.repayable_amount
     # The claim is made before the step is announced, so the mail names its notice.
-    source = apply(application, "claim_repayment", actor=actor)
+    name = "claim_repayment"
+    source = apply(application, name, actor=actor)
     claim = RepaymentClaim.objects.create(
         application=application,
         principal=principal,
@@ -410,7 +420,7 @@ def repayment_claim_create(
     )
     record(
         application,
-        transition="claim_repayment",
+        transition=name,
         source=source,
         target=application.state,
         actor=actor,
@@ -452,6 +462,14 @@ def repayment_claim_correct(
     claiming more is possible up to what was paid and is not justified."""
     reason = _require_reason(reason)
     application = _lock(claim.application)
+    if claim.repayments.exists():
+        # Parts received belong to this claim and its interest; a new claim would lose them.
+        raise RuleViolated(
+            _(
+                "Auf diese Rückforderung sind schon Zahlungen eingegangen; sie kann nicht mehr "
+                "berichtigt werden."
+            )
+        )
     principal = money(principal)
     most = application.repayable_amount + claim.principal
     if not 0 < principal <= most:

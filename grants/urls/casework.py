@@ -7,6 +7,11 @@ app_name = "casework"
 urlpatterns = [
     path("", queue.start, name="start"),
     path("antraege/", queue.queue_view, name="queue"),
+    path("antraege/filter/", queue.saved_filter_save, name="filter_save"),
+    path(
+        "antraege/filter/<int:filter_id>/loeschen/", queue.saved_filter_remove, name="filter_delete"
+    ),
+    path("antraege/<int:pk>/mir-zuweisen/", queue.assign_to_me, name="assign_me"),
     path("antraege/<int:pk>/", file.application_file, name="file"),
     path("antraege/<int:pk>/vermerk/", file.add_note, name="note"),
     path("antraege/<int:pk>/budget/", file.budget_preview, name="budget"),

@@ -9,6 +9,7 @@ from grants.management.commands.lifecycle_docs import LIFECYCLES as DOCUMENTED
 from grants.models import ApplicationState, StatusChange
 from grants.models.audit import STEP_LABELS
 from grants.services.assessment import IN_PLACE_ASSESS, IN_PLACE_ASSIGN
+from grants.services.proof import IN_PLACE_PART_REPAID
 from tests.casework_pages import file_url
 from tests.factories import advance, draft
 
@@ -21,6 +22,9 @@ def _steps() -> list[tuple[str, str]]:
     for documented in DOCUMENTED:
         steps += [(documented.key, step.name) for step in documented.creation_steps]
     steps += [("application", IN_PLACE_ASSIGN), ("application", IN_PLACE_ASSESS)]
+    steps += [("repayment_claim", IN_PLACE_PART_REPAID)]
+    # Recorded in place for every payout of a batch handed over again (reporting.services).
+    steps += [("payout", "reexport")]
     return sorted(set(steps))
 
 

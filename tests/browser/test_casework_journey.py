@@ -166,5 +166,6 @@ def test_case_work_journey(page: Page, live_server, axe_check) -> None:
     assert app.state == S.REPAYMENT_CLAIMED
     assert app.repayment_claims.get().principal == Decimal("1000.00")
     page.get_by_role("link", name="Erstattung und Zinsen erfassen").click()
-    expect(page.get_by_text("Zinsen bei Eingang", exact=False)).to_be_visible()
+    # The statement up to the day of receipt: rows and their sum (docs/proof-of-use.md).
+    expect(page.get_by_text("Zinsen nach § 49a Abs. 3 VwVfG bis", exact=False)).to_be_visible()
     shot(page, axe_check, "erstattung")

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -19,10 +20,11 @@ def test_a_scheduler_tick_beats_asks_the_worker_and_runs_due_jobs_once():
     assert sorted(JobRun.objects.values_list("job", "outcome")) == [
         ("periodic", "succeeded"),
         ("prune_tasks", "succeeded"),
+        ("reconcile_queue", "succeeded"),
         ("retention", "succeeded"),
     ]
     call_command("run_scheduler", "--once", stdout=io.StringIO())
-    assert JobRun.objects.count() == 3, "nothing was due on the second tick"
+    assert JobRun.objects.count() == 4, "nothing was due on the second tick"
 
 
 def test_the_worker_runs_the_heartbeat_task():
@@ -68,3 +70,43 @@ def test_the_admin_lists_the_last_runs(admin_client):
     response = admin_client.get("/admin/operations/jobrun/")
     assert response.status_code == 200
     assert "prune_tasks" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schedulers_on_several_machines_run_a_job_once():
+    """Two schedulers reach the same due job at once: the claim in the shared cache lets one
+    run it; the other finds it claimed, and afterwards no longer due."""
+    import threading
+
+    from django.db import connection
+
+    started, release = threading.Event(), threading.Event()
+    runs: list[str] = []
+
+    def slow(job_run):
+        runs.append("ran")
+        started.set()
+        release.wait(10)
+        return "done"
+
+    job = jobs.Job("race", every=lambda: dt.timedelta(hours=1), run=slow)
+    results: list = []
+
+    def scheduler():
+        try:
+            results.append(jobs.job_run_if_due(job=job))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=scheduler)
+    first.start()
+    started.wait(10)
+    second = threading.Thread(target=scheduler)
+    second.start()
+    second.join(10)
+    release.set()
+    first.join(10)
+    assert runs == ["ran"]
+    assert sorted(r is None for r in results) == [False, True]
+    assert jobs.job_run_if_due(job=job) is None, "ran an hour ago: not due"
+    assert JobRun.objects.filter(job="race").count() == 1

@@ -43,6 +43,9 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "TRUSTED_PROXIES": "127.0.0.1",
         "PORT": str(PORT),
         "WEB_CONCURRENCY": "2",
+        # The suite's connection options reach libpq of the server too: when the suite runs as
+        # the app role (DATABASE_APP_ROLE, tests/conftest.py), so does gunicorn, as in production.
+        "PGOPTIONS": s.get("OPTIONS", {}).get("options", ""),
     }
 
 

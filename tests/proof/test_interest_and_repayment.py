@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from grants.errors import RuleViolated
 from grants.models import (
@@ -25,12 +26,14 @@ from grants.selectors.proof import allocate_latest_first, interest_49a, repaymen
 from grants.services.budgets import committed_for
 from grants.services.decisions import decision_confirm, decision_propose
 from grants.services.proof import (
+    application_close,
     application_submit_proof,
     proof_check_create,
+    repayment_claim_correct,
     repayment_claim_create,
     repayment_claim_record_repayment,
 )
-from tests.factories import advance, draft, pay, year_split
+from tests.factories import advance, draft, pay, this_year_only
 
 S = ApplicationState
 D = Decimal
@@ -104,7 +107,7 @@ def _checked(world, financing_type, *, actual_costs, actual_own, payouts, recogn
         funding_end=end,
         purpose="Sprachcafé",
         financing_type=financing_type,
-        year_amounts=year_split(D("8000"), app.start_date, end),
+        year_amounts=this_year_only(D("8000"), app.start_date, end),
     )
     decision_confirm(application=app, actor=world.second_case_worker)
     app = advance(app, world, S.RUNNING)
@@ -335,6 +338,9 @@ def test_a_half_year_without_a_known_base_rate_is_flagged_not_extended():
     assert result.unknown_from == dt.date(2025, 7, 1)
     assert result.total == D("24.30"), "only the known rows are priced"
     assert "ab 01.07.2025 ist kein Basiszinssatz hinterlegt" in result.unknown_message
+    # The applicant and the notice are told, without staff's instruction.
+    assert "ab 01.07.2025 ist der Basiszinssatz hier noch nicht erfasst" in result.unknown_notice
+    assert "Verwaltung" not in result.unknown_notice
 
 
 def test_settling_over_a_period_without_a_known_rate_is_refused(world):
@@ -365,3 +371,89 @@ def test_every_base_rate_names_its_source_and_when_it_was_checked(db):
     for rate in BaseRate.objects.all():
         assert rate.source
         assert rate.checked_on is not None
+
+
+def test_closing_releases_the_unused_commitment_so_the_ledger_matches_what_was_spent(world):
+    # 8,000 € committed, 8,000 € paid, 4,000 € justified and claimed, repaid in two parts:
+    # the ledger holds 8,000 − 1,500 − 2,500 = 4,000 €, which is what was spent.
+    app = _checked(
+        world,
+        FinancingType.DEFICIT,
+        actual_costs=D("6000"),
+        actual_own=D("2000"),
+        payouts=[(dt.date(2025, 2, 1), D("8000"))],
+    )
+    claim = repayment_claim_create(
+        application=app,
+        actor=world.case_worker,
+        reason="x",
+        due_date=dt.date.today() + dt.timedelta(30),
+    )
+    for day, amount in [(dt.date(2025, 8, 1), D("1500")), (dt.date(2025, 10, 1), D("2500"))]:
+        repayment_claim_record_repayment(
+            claim=claim, actor=world.case_worker, repaid_on=day, amount=amount
+        )
+    app.refresh_from_db()
+    application_close(application=app, actor=world.case_worker)
+    app.refresh_from_db()
+    assert app.state == S.CLOSED
+    entries = list(app.budget_entries.order_by("id").values_list("kind", "amount"))
+    assert entries[-2:] == [("repayment", D("-1500.00")), ("repayment", D("-2500.00"))]
+    assert committed_for(app) == app.paid_amount - claim.repaid == D("4000.00")
+
+
+def test_a_case_worker_records_a_part_through_the_form(client, world):
+    app = _checked(
+        world,
+        FinancingType.DEFICIT,
+        actual_costs=D("6000"),
+        actual_own=D("2000"),
+        payouts=[(dt.date(2025, 2, 1), D("8000"))],
+    )
+    claim = repayment_claim_create(
+        application=app,
+        actor=world.case_worker,
+        reason="x",
+        due_date=dt.date.today() + dt.timedelta(30),
+    )
+    client.force_login(world.case_worker)
+    url = reverse("casework:repayment", args=[claim.pk])
+    page = client.get(url)
+    seen = page.context["form"].initial["seen"]
+    response = client.post(url, {"seen": seen, "repaid_on": "2025-08-01", "amount": "1.500,00"})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.state == RepaymentClaim.State.OPEN
+    assert claim.outstanding == D("2500.00")
+    # More than is open: refused on the form, nothing recorded.
+    seen = client.get(url).context["form"].initial["seen"]
+    response = client.post(url, {"seen": seen, "repaid_on": "2025-09-01", "amount": "2.500,01"})
+    assert response.status_code == 422
+    assert "noch offen" in response.content.decode()
+    assert claim.repayments.count() == 1
+
+
+def test_a_claim_with_parts_received_cannot_be_replaced(world):
+    app = _checked(
+        world,
+        FinancingType.DEFICIT,
+        actual_costs=D("6000"),
+        actual_own=D("2000"),
+        payouts=[(dt.date(2025, 2, 1), D("8000"))],
+    )
+    claim = repayment_claim_create(
+        application=app,
+        actor=world.case_worker,
+        reason="x",
+        due_date=dt.date.today() + dt.timedelta(30),
+    )
+    repayment_claim_record_repayment(
+        claim=claim, actor=world.case_worker, repaid_on=dt.date(2025, 8, 1), amount=D("100")
+    )
+    with pytest.raises(RuleViolated, match="schon Zahlungen eingegangen"):
+        repayment_claim_correct(
+            claim=claim, actor=world.case_worker, principal=D("3000"), reason="Berichtigung"
+        )
+    claim.refresh_from_db()
+    assert claim.state == RepaymentClaim.State.OPEN
+    assert RepaymentClaim.objects.count() == 1

@@ -42,7 +42,7 @@ from grants.services.proof import (
 )
 from notifications.models import Message
 from notifications.outbox import build_email
-from tests.factories import advance, draft, pay, year_split
+from tests.factories import advance, draft, pay, this_year_only
 
 S = ApplicationState
 D = Decimal
@@ -60,7 +60,7 @@ def _claimed(world, django_capture_on_commit_callbacks) -> RepaymentClaim:
         funding_end=end,
         purpose="Sprachcafé",
         financing_type=FinancingType.DEFICIT,
-        year_amounts=year_split(D("8000"), app.start_date, end),
+        year_amounts=this_year_only(D("8000"), app.start_date, end),
     )
     decision_confirm(application=app, actor=world.second_case_worker)
     app = advance(app, world, S.RUNNING)

@@ -41,6 +41,7 @@ from grants.models import (
     Meeting,
     Receipt,
     RepaymentClaim,
+    SavedQueueFilter,
     UnplannedIncome,
 )
 from grants.services import payouts as payout_services
@@ -153,6 +154,9 @@ AUDIENCE: dict[str, frozenset[str]] = {
     },
     "casework:start": ANY_CASE_WORKER,
     "casework:queue": ANY_CASE_WORKER,
+    "casework:filter_save": ANY_CASE_WORKER,
+    # The saved filter is the case worker's own; anyone else's is a 404.
+    "casework:filter_delete": frozenset({"case_worker"}),
     "casework:meetings": ANY_CASE_WORKER,
     "casework:templates": ANY_CASE_WORKER,
     **{
@@ -161,6 +165,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "file",
             "answers",
             "submission_pdf",
+            "assign_me",
             "note",
             "budget",
             "letter",
@@ -353,6 +358,9 @@ def _scenario() -> Scenario:
     # The letter is made after the decision's commit, which a test transaction never reaches.
     letter = decision_letter_create(decision=Decision.objects.get(application=app))
     inactive = User.objects.create_user(email="neu2@example.org", password="x", is_active=False)
+    saved = SavedQueueFilter.objects.create(
+        user=world.case_worker, name="Meine", query="assigned=me"
+    )
     ids = {
         "application": app.pk,
         "applicant": world.applicant.pk,
@@ -369,6 +377,7 @@ def _scenario() -> Scenario:
         "meeting": meeting.pk,
         "claim_id": claim.pk,
         "letter_id": letter.pk,
+        "filter_id": saved.pk,
         "call_pk": world.call.pk,
         "programme_id": world.programme.pk,
         "verify": (
@@ -393,6 +402,15 @@ def _admin_object_id(name: str) -> str:
     return "0"
 
 
+def _admin_history_id(name: str) -> str:
+    """The first recorded version of the admin route's model (django-simple-history)."""
+    for model, _model_admin in admin.site._registry.items():
+        if name == f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history":
+            first = model.history.order_by("history_id").first()  # type: ignore[attr-defined]
+            return str(first.history_id) if first else "0"
+    return "0"
+
+
 def _slugs(name: str) -> list[str]:
     from grants.views.casework.payouts import PAYOUT_STEPS
     from grants.views.casework.steps import STEPS
@@ -411,6 +429,9 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
     name = route.name
     if name == "admin:catch_all":
         return ["/admin/gibt-es-nicht/"]
+    if name.endswith("_simple_history"):
+        # django-simple-history's page of one version: two unnamed groups, object and version.
+        return [reverse(name, args=[_admin_object_id(name), _admin_history_id(name)])]
     if name.startswith("admin:"):
         kwargs: dict[str, Any] = {}
         for param in route.params:
@@ -437,6 +458,7 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         "claim_id": ids["claim_id"],
         "letter_id": ids["letter_id"],
         "letter_pk": ids["letter_id"],
+        "filter_id": ids["filter_id"],
         "call_pk": ids["call_pk"],
         "programme_id": ids["programme_id"],
         "number": 1,

@@ -3,6 +3,7 @@ DDL, no trigger changes, no edits of the append-only tables. A direct change of 
 committed figure, which row access cannot prevent, is found by the reconciliation job."""
 
 import os
+import threading
 from decimal import Decimal
 
 import pytest
@@ -97,12 +98,38 @@ def test_reconciliation_alerts_on_a_direct_change(world, caplog):
     )
 
 
+def _current_user() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        return cursor.fetchone()[0]
+
+
 @postgresql_only
-@pytest.mark.django_db
 @pytest.mark.skipif(
     not os.environ.get("DATABASE_APP_ROLE"), reason="only when the suite runs as the app role"
 )
-def test_the_suite_runs_as_the_app_role():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_user")
-        assert cursor.fetchone()[0] == os.environ["DATABASE_APP_ROLE"]
+@pytest.mark.parametrize(
+    "db_kind", ["db", "transactional_db"], ids=["in-a-transaction", "transactional"]
+)
+@pytest.mark.parametrize("repeat", [1, 2], ids=["first", "after-a-flush"])
+def test_the_suite_runs_as_the_app_role(request, db_kind, repeat):
+    """Test bodies, their threads included, run as the app role, before and after the owner
+    emptied the tables of a transactional test (tests/conftest.py)."""
+    request.getfixturevalue(db_kind)
+    role = os.environ["DATABASE_APP_ROLE"]
+    in_thread = []
+
+    def query() -> None:
+        try:
+            in_thread.append(_current_user())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=query)
+    thread.start()
+    thread.join()
+
+    assert _current_user() == role
+    assert in_thread == [role]
+    with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
+        connection.cursor().execute("TRUNCATE grants_budgetentry")

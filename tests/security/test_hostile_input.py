@@ -214,6 +214,16 @@ def test_portal_forms(client, world, apps, name, state):
     _fuzz(client, reverse(name, args=[apps[state].pk]))
 
 
+def test_proof_income_form(client, world, apps):
+    # The form sits on the proof page and posts to its own route.
+    client.force_login(world.owner)
+    _fuzz(
+        client,
+        reverse("portal:proof_income_add", args=[apps["proof_due"].pk]),
+        names=["kind", "description", "amount"],
+    )
+
+
 def test_plan_totals_htmx(client, world, apps):
     client.force_login(world.owner)
     plan_page = client.get(reverse("portal:plan", args=[apps["draft"].pk])).content.decode()

@@ -141,6 +141,10 @@ def stories(today: dt.date) -> list[Story]:
             ago(28), 1, "Versehentlich doppelt abgerufen; der Betrag kommt mit dem nächsten Abruf."
         )
         .payout(ago(6), "2000", until=Payout.State.CERTIFIED)
+        # A new account after certification: that payout goes back to be certified again,
+        # the next one is certified for the new account.
+        .change_bank_details(ago(4), "DE97250501800910123456", "SPKHDE2HXXX")
+        .payout(ago(3), "1000", until=Payout.State.CERTIFIED)
     )
 
     (
@@ -257,6 +261,7 @@ def stories(today: dt.date) -> list[Story]:
         .start()
         .payout(ago(150), "2500")
         .end()
+        .income(ago(12), "private", "Spende des Stadtteilladens für Lernmaterial", "200")
         .proof(ago(10), "28 Kinder wurden begleitet, davon 20 über das ganze Schuljahr.")
     )
 

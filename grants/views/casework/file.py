@@ -29,11 +29,13 @@ from grants.models import (
     Payout,
 )
 from grants.selectors.applications import application_rule_flags
+from grants.selectors.payouts import open_payout_hints
 from grants.selectors.proof import proof_figures_for, proof_figures_of_file
 from grants.services.assessment import (
     internal_note_create,
 )
 from grants.services.base import MAX_LINE_AMOUNT, application_seen
+from grants.services.payouts import PROOF_UNDER_CHECK_STATES
 from grants.views.casework.access import application_for_case_worker
 from grants.views.casework.steps import STEPS
 
@@ -52,6 +54,13 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     )
     payouts = list(app.payouts.select_related("certified_by", "ordered_by"))
     for payout in payouts:
+        payout.return_reason = (
+            payout.status_changes.filter(transition="return_for_certification")
+            .values_list("reason", flat=True)
+            .last()
+            if payout.state == Payout.State.RETURNED
+            else ""
+        )
         payout.can_certify = is_offered(payout, "certify", user)
         payout.can_order = is_offered(payout, "order", user)
         payout.can_cancel = is_offered(payout, "cancel", user)
@@ -85,6 +94,8 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "agenda_items": list(app.agenda_items.select_related("meeting__committee")),
         "payouts": payouts,
         "claims": claims,
+        # The proof check waits for these: each named with what to do, not a bare refusal.
+        "payout_hints": open_payout_hints(app) if app.state in PROOF_UNDER_CHECK_STATES else [],
         "proof_check": proof_check,
         "proof_figures": proof_figures_of_file(app, proof_check, cost_lines),
         "steps": steps,
@@ -174,11 +185,12 @@ def step_view(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpResp
 def add_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
     form = f.NoteForm(request.POST)
-    if form.is_valid():
-        internal_note_create(application=app, actor=request.user, text=form.cleaned_data["text"])
-        messages.success(request, _("Der Vermerk ist gespeichert."))
-    else:
-        messages.error(request, _("Bitte schreiben Sie einen Vermerk."))
+    if not form.is_valid():
+        # The file again, with the summary on top and the note as typed.
+        context = {**file_context(request, app), "note_form": form}
+        return render(request, "grants/casework/file.html", context, status=422)
+    internal_note_create(application=app, actor=request.user, text=form.cleaned_data["text"])
+    messages.success(request, _("Der Vermerk ist gespeichert."))
     return redirect(reverse("casework:file", args=[app.pk]) + "#vermerke")
 
 

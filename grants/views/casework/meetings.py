@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -63,10 +64,14 @@ def meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
             .prefetch_related("items"),
             "form": form,
         },
+        status=422 if form.errors else 200,
     )
 
 
-def _meeting_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict[str, Any]:
+def _meeting_context(
+    request: AuthenticatedHttpRequest, meeting: Meeting, invalid: forms.Form | None = None
+) -> dict[str, Any]:
+    """``invalid``: a form that was sent with errors; it is shown as sent, with the summary."""
     members = list(meeting.committee.members.filter(is_active=True))
     items = list(
         meeting.items.select_related("application__applicant", "vote").prefetch_related(
@@ -106,13 +111,20 @@ def _meeting_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dic
                 ),
             }
         )
+    minutes_form = f.MinutesForm(initial={"version": meeting.version, "minutes": meeting.minutes})
+    if invalid is not None:
+        for row in rows:
+            for key in ("conflict_form", "votes_form"):
+                if row[key].prefix == invalid.prefix and type(row[key]) is type(invalid):
+                    row[key] = invalid
+        if isinstance(invalid, f.MinutesForm):
+            minutes_form = invalid
     return {
         "meeting": meeting,
         "rows": rows,
         "members": members,
-        "minutes_form": f.MinutesForm(
-            initial={"version": meeting.version, "minutes": meeting.minutes}
-        ),
+        "invalid_form": invalid,
+        "minutes_form": minutes_form,
         "can_propose": any(r["item"].application.state == S.VOTED for r in rows),
         "can_confirm": any(r["item"].application.state == S.DECISION_PROPOSED for r in rows),
     }
@@ -137,7 +149,7 @@ def meeting_step(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpR
                 request.POST, members=meeting.committee.members.all(), prefix=f"c{item.pk}"
             )
             if not form.is_valid():
-                raise _invalid(form)
+                return _invalid(request, meeting, form)
             agenda_item_declare_conflict(
                 item=item,
                 actor=user,
@@ -156,7 +168,7 @@ def meeting_step(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpR
                 conflicted=conflicted,
             )
             if not form.is_valid():
-                raise _invalid(form)
+                return _invalid(request, meeting, form)
             agenda_item_record_votes(
                 item=item,
                 actor=user,
@@ -168,7 +180,7 @@ def meeting_step(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpR
         elif slug == "niederschrift":
             form = f.MinutesForm(request.POST)
             if not form.is_valid():
-                raise _invalid(form)
+                return _invalid(request, meeting, form)
             meeting_save_minutes(meeting=meeting, actor=user, **form.cleaned_data)
             messages.success(request, _("Die Niederschrift ist gespeichert."))
         elif slug == "vorschlagen":
@@ -200,9 +212,10 @@ def _agenda_item(request: AuthenticatedHttpRequest, meeting: Meeting) -> AgendaI
     return item
 
 
-def _invalid(form) -> ActionRefused:
-    errors = [str(e) for errors in form.errors.values() for e in errors]
-    return ActionRefused(errors or [_("Bitte prüfen Sie die Eingaben.")])
+def _invalid(request: AuthenticatedHttpRequest, meeting: Meeting, form: forms.Form) -> HttpResponse:
+    """The meeting page again, with the form as sent and the summary of its errors."""
+    context = _meeting_context(request, meeting, invalid=form)
+    return render(request, "grants/casework/meeting.html", context, status=422)
 
 
 @login_required

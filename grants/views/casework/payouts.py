@@ -4,7 +4,10 @@ interest."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.types import AuthenticatedHttpRequest
+from core.types import AuthenticatedHttpRequest, StrOrPromise
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted
 from grants.forms import casework as f
 from grants.models import (
@@ -36,7 +39,8 @@ from grants.services.proof import (
 from grants.views.casework.access import application_for_case_worker
 from grants.views.casework.file import changed_meanwhile_response
 
-PAYOUT_STEPS = {
+# slug: (service, form, what the step did, for the message)
+PAYOUT_STEPS: dict[str, tuple[Callable[..., Any], type[forms.Form], StrOrPromise]] = {
     "zeichnen": (
         payout_certify,
         f.PayoutStepForm,

@@ -1,24 +1,36 @@
-"""Start page and work queue of case work."""
+"""Start page and work queue of case work: the list, "mir zuweisen" from a row, saved filters."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from core.types import AuthenticatedHttpRequest
+from grants.errors import ActionRefused, ChangedMeanwhile
+from grants.forms.casework import SavedFilterForm
+from grants.models import DEADLINE_BY_STATE
 from grants.permissions import casework_programmes
 from grants.selectors.queue import (
-    DEADLINE_BY_STATE,
     DEADLINE_LABELS,
+    SORT_ORDERS,
+    QueuePaginator,
     counts_by_state,
+    needs_distinct,
     needs_me,
+    overdue_count,
     queue,
+    queue_query,
+    saved_filters,
 )
-from grants.views.casework.access import require_case_worker
+from grants.services.assessment import application_assign
+from grants.services.queue import saved_filter_create, saved_filter_delete
+from grants.views.casework.access import application_for_case_worker, require_case_worker
 from reporting.selectors import budget_lines
 
 PER_PAGE = 50
@@ -45,12 +57,30 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _sort_links(params: QueryDict, current: str) -> dict[str, dict]:
+    """Per sortable column: the link that sorts by it (the other direction when it is the
+    current sort) and its aria-sort value."""
+    links = {}
+    for _field, param, _label in SORT_ORDERS:
+        query = params.copy()
+        query.pop("seite", None)
+        descending = current == param
+        query["sort"] = f"-{param}" if descending else param
+        state = {param: "ascending", f"-{param}": "descending"}.get(current, "none")
+        links[param] = {"url": "?" + query.urlencode(), "aria": state}
+    return links
+
+
 @login_required
 @require_GET
 def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_case_worker(request)
     filterset, applications = queue(request.user, request.GET)
-    page = Paginator(applications, PER_PAGE).get_page(request.GET.get("seite"))
+    # The counts per state give the total as well: one query less than the paginator's own.
+    counts = counts_by_state(applications, distinct=needs_distinct(filterset))
+    paginator = QueuePaginator(applications, PER_PAGE)
+    paginator.count = sum(row["n"] for row in counts)
+    page = paginator.get_page(request.GET.get("seite"))
     params = request.GET.copy()
     params.pop("seite", None)
     return render(
@@ -59,10 +89,80 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
-            "counts": counts_by_state(applications),
+            "counts": counts,
             "params": params.urlencode(),
+            "query": queue_query(request.GET),
+            "sort_links": _sort_links(request.GET, request.GET.get("sort", "")),
+            "overdue": overdue_count(request.user),
+            "saved": saved_filters(request.user),
+            "save_form": SavedFilterForm(),
             "today": timezone.localdate(),
             "deadline_labels": DEADLINE_LABELS,
             "deadline_fields": DEADLINE_BY_STATE,
         },
     )
+
+
+def _back_to_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # Only the queue's own parameters go back into the address (no open redirect).
+    query = queue_query(QueryDict(request.POST.get("query", "")))
+    return redirect(reverse("casework:queue") + (f"?{query}" if query else ""))
+
+
+@login_required
+@require_POST
+def assign_to_me(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "mir zuweisen" from a row: refused when somebody else took the file since the list was
+    read (the row says whom it showed as responsible)."""
+    app = application_for_case_worker(request, pk)
+    shown = request.POST.get("shown", "")
+    if shown != str(app.assigned_to_id or ""):
+        messages.error(
+            request,
+            _("%(file)s wurde inzwischen jemand anderem zugewiesen. Es wurde nichts geändert.")
+            % {"file": app.file_number},
+        )
+        return _back_to_queue(request)
+    try:
+        application_assign(application=app, actor=request.user, assignee=request.user)
+    except ChangedMeanwhile:
+        messages.error(
+            request,
+            _("%(file)s wurde inzwischen jemand anderem zugewiesen. Es wurde nichts geändert.")
+            % {"file": app.file_number},
+        )
+    except ActionRefused as refused:
+        messages.error(request, " ".join(str(m) for m in refused.messages))
+    else:
+        messages.success(request, _("%(file)s ist Ihnen zugewiesen.") % {"file": app.file_number})
+    return _back_to_queue(request)
+
+
+@login_required
+@require_POST
+def saved_filter_save(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_case_worker(request)
+    form = SavedFilterForm(request.POST)
+    query = queue_query(QueryDict(request.POST.get("query", "")))
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _back_to_queue(request)
+    try:
+        saved_filter_create(user=request.user, name=form.cleaned_data["name"], query=query)
+    except ActionRefused as refused:
+        messages.error(request, " ".join(str(m) for m in refused.messages))
+    else:
+        messages.success(
+            request,
+            _("Der Filter „%(name)s“ ist gespeichert.") % {"name": form.cleaned_data["name"]},
+        )
+    return _back_to_queue(request)
+
+
+@login_required
+@require_POST
+def saved_filter_remove(request: AuthenticatedHttpRequest, filter_id: int) -> HttpResponse:
+    require_case_worker(request)
+    saved_filter_delete(user=request.user, filter_id=filter_id)
+    messages.success(request, _("Der gespeicherte Filter ist gelöscht."))
+    return redirect("casework:queue")

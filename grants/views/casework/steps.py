@@ -51,6 +51,9 @@ from grants.services.proof import (
 S = ApplicationState
 
 
+STEP_RUNNING = gettext_lazy("Der Schritt wird ausgeführt …")
+
+
 @dataclass
 class Step:
     """One step of the file: its form, the service it calls, and when it is offered."""
@@ -67,6 +70,8 @@ class Step:
     shows_proposal: bool = False  # the pending proposal with its budget check
     shows_approved_amount: bool = False
     previews_budget: bool = False  # the form's amounts against the budget, live
+    # Said while the step runs (the button is then inactive); steps that make a letter say so.
+    busy: StrOrPromise = STEP_RUNNING
 
     def offered(self, app: Application, user) -> bool:
         if self.transitions:
@@ -142,6 +147,10 @@ STEPS: dict[str, Step] = {
             decision_confirm,
             ("approve", "reject"),
             shows_proposal=True,
+            busy=gettext_lazy(
+                "Die Entscheidung wird gebucht und der Bescheid erstellt. "
+                "Das dauert einige Sekunden …"
+            ),
         ),
         Step(
             "zurueckgeben",

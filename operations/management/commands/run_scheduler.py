@@ -1,7 +1,8 @@
 """The periodic-job process of production (compose service ``scheduler``): every tick it
 reports its own heartbeat, asks the worker for one, and runs the jobs that are due.
 
-Run exactly one; a second one would do no harm (the jobs are idempotent) but double the work.
+Several may run (one per machine): each job is claimed in the shared cache before it runs, so
+one scheduler runs it at a time (operations.jobs.job_run_if_due).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from operations import tasks
-from operations.jobs import JOBS, job_is_due, job_run
+from operations.jobs import JOBS, job_run_if_due
 from operations.models import Heartbeat
 
 
@@ -45,8 +46,8 @@ class Command(BaseCommand):
         Heartbeat.beat("scheduler")
         tasks.heartbeat.enqueue()
         for job in JOBS.values():
-            if job_is_due(job):
-                run = job_run(job=job)
+            run = job_run_if_due(job=job)
+            if run is not None:
                 self.stdout.write(f"{job.name}: {run.outcome}")
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
