@@ -3,9 +3,11 @@ from django.urls import path
 from grants.views import documents
 from grants.views.applicant import (
     answers,
+    autosave,
     correspondence,
     detail,
     early_start,
+    eligibility,
     files,
     form,
     overview,
@@ -15,11 +17,21 @@ from grants.views.applicant import (
 app_name = "portal"
 urlpatterns = [
     path("foerderprogramme/", overview.programmes, name="programmes"),
+    path(
+        "foerderprogramme/aufrufe/<int:call_pk>/passt-das/",
+        eligibility.eligibility,
+        name="eligibility",
+    ),
     path("leichte-sprache/", overview.easy_language, name="easy_language"),
     path("antraege/", overview.dashboard, name="dashboard"),
     path("antraege/neu/<int:call_pk>/", form.start, name="start"),
     path("antraege/<int:pk>/", detail.detail, name="detail"),
     path("antraege/<int:pk>/projekt/", form.project, name="project"),
+    path(
+        "antraege/<int:pk>/projekt/automatisch/",
+        autosave.project_autosave,
+        name="project_autosave",
+    ),
     path("antraege/<int:pk>/zielgruppen/", form.classification, name="classification"),
     path("antraege/<int:pk>/finanzplan/", form.plan, name="plan"),
     path("antraege/<int:pk>/finanzplan/summen/", form.plan_summary, name="plan_summary"),
@@ -62,6 +74,11 @@ urlpatterns = [
     path("antraege/<int:pk>/aenderung/", detail.change_request, name="change_request"),
     path("antraege/<int:pk>/vorzeitiger-beginn/", early_start.early_start, name="early_start"),
     path("antraege/<int:pk>/verwendungsnachweis/", proof.proof, name="proof"),
+    path(
+        "antraege/<int:pk>/verwendungsnachweis/automatisch/",
+        autosave.proof_autosave,
+        name="proof_autosave",
+    ),
     path(
         "antraege/<int:pk>/verwendungsnachweis/belege/",
         proof.proof_receipt_add,

@@ -13,18 +13,68 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
-  // Forms of the application steps save only when sent: before a tab with typed but unsent
-  // input is closed or left, the browser asks, so no work is lost unnoticed.
+  // Forms of the application steps: those with data-autosave save in the background a
+  // moment after the person stops typing, and once more when the tab is hidden or closed
+  // (sendBeacon survives the closing tab). Until the last input is saved, leaving the page
+  // asks first, so the seconds between typing and saving are covered too.
+  const AUTOSAVE_DELAY_MS = 1500;
   document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
-    let dirty = false;
+    let edits = 0;
+    let savedEdits = 0;
+    let timer = null;
+    const url = form.dataset.autosave;
+    const status = form.querySelector("[data-autosave-status]");
+    const dirty = () => edits !== savedEdits;
+    const show = (message) => {
+      if (status && message) {
+        status.textContent = message;
+      }
+    };
+    const save = () => {
+      timer = null;
+      const sent = edits;
+      fetch(url, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: {"X-Requested-With": "fetch"},
+      })
+        .then((response) => response.json())
+        .then((result) => {
+          if (result.saved) {
+            savedEdits = Math.max(savedEdits, sent);
+          }
+          show(result.message);
+        })
+        .catch(() => show(form.dataset.autosaveFailed));
+    };
     form.addEventListener("input", () => {
-      dirty = true;
+      edits += 1;
+      if (url) {
+        clearTimeout(timer);
+        timer = setTimeout(save, AUTOSAVE_DELAY_MS);
+      }
     });
     form.addEventListener("submit", () => {
-      dirty = false;
+      clearTimeout(timer);
+      savedEdits = edits;
     });
+    if (url) {
+      const saveNow = () => {
+        if (dirty() && navigator.sendBeacon) {
+          clearTimeout(timer);
+          navigator.sendBeacon(url, new FormData(form));
+        }
+      };
+      window.addEventListener("pagehide", saveNow);
+      document.addEventListener("visibilitychange", () => {
+        if (document.visibilityState === "hidden") {
+          saveNow();
+        }
+      });
+    }
     window.addEventListener("beforeunload", (event) => {
-      if (dirty) {
+      if (dirty()) {
         event.preventDefault();
         event.returnValue = "";
       }

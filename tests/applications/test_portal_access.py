@@ -123,7 +123,8 @@ def test_programme_overview_shows_open_call_cap_and_rules(client, world):
     assert world.call.title in page
     assert "50.000,00 €" in page  # cap of the programme
     assert "20,0 %" in page  # minimum own share
-    assert reverse("portal:start", args=[world.call.pk]) in page
+    # "Antrag stellen" leads to the eligibility check first, which leads on to the start.
+    assert reverse("portal:eligibility", args=[world.call.pk]) in page
 
 
 def test_wrong_method_is_405(client, world):

@@ -151,6 +151,12 @@ def test_applicant_journey(page: Page, live_server, axe_check, mailoutbox, tmp_p
     # --- first sitting: start the draft, describe the project -------------------------------
     page.get_by_role("link", name="Meine Anträge").click()
     page.get_by_role("link", name=re.compile(world.call.title)).first.click()
+    # The eligibility check comes first; the profile's kind is already chosen.
+    page.get_by_label("Wo findet das Projekt statt?").select_option(index=1)
+    page.get_by_role("group", name="Hat das Projekt schon begonnen?").get_by_label("Nein").check()
+    page.get_by_label("Wie viel Geld möchten Sie ungefähr beantragen?").fill("4.500,00")
+    page.get_by_role("button", name="Prüfen").click()
+    page.get_by_role("link", name="Antrag beginnen").click()
     page.get_by_label("Projekttitel").fill("Sprachcafé Linden")
     page.get_by_role("button", name="Entwurf anlegen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ihr Projekt")

@@ -80,7 +80,8 @@ def test_after_commit_the_worker_is_asked_to_send_the_new_messages(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         advance(app, world, S.SUBMITTED)
 
-    assert len(callbacks) == 1
+    # The worker's enqueueing, and the submission's PDF of record.
+    assert len(callbacks) == 2
     assert Message.objects.filter(application=app, state=Message.State.SENT).count() == 3
     assert len(mail.outbox) == 3
 

@@ -90,3 +90,87 @@ def test_start_page_says_when_no_call_is_open() -> None:
     page = Client().get(reverse("home")).content.decode()
 
     assert "Zurzeit ist kein Aufruf geöffnet." in page
+
+
+# --- the eligibility check before the first step --------------------------------------------
+
+
+def _check(client, world, **changes):
+    data = {
+        "applicant_kind": "association",
+        "area": str(world.programme.areas.first().pk),
+        "started": "no",
+        "amount": "4.500,00",
+        **changes,
+    }
+    return client.post(reverse("portal:eligibility", args=[world.call.pk]), data)
+
+
+def _with_area(world):
+    from grants.models import Area
+
+    Area.objects.create(programme=world.programme, code="10", name="Linden-Limmer")
+    world.programme.eligible_applicant_kinds = ["association", "individual"]
+    world.programme.save()
+    return world
+
+
+def test_eligibility_check_passes_a_fitting_project_and_leads_to_the_start() -> None:
+    world = _with_area(build_world())
+
+    response = _check(Client(), world)
+
+    page = response.content.decode()
+    assert "Das Programm passt zu Ihrem Projekt" in page
+    assert reverse("portal:start", args=[world.call.pk]) in page
+
+
+def test_eligibility_check_says_every_reason_in_plain_german() -> None:
+    world = _with_area(build_world())
+
+    response = _check(
+        Client(),
+        world,
+        applicant_kind="parish",
+        area="elsewhere",
+        started="yes",
+        amount="999.999,00",
+    )
+
+    reasons = response.context["reasons"]
+    assert len(reasons) == 4
+    page = response.content.decode()
+    assert "Kirchengemeinde kann bei diesem Programm keinen Antrag stellen." in page
+    assert "im Gebiet des Programms" in page
+    assert "schon begonnen" in page
+    assert "höchstens" in page
+    assert reverse("portal:start", args=[world.call.pk]) not in page
+
+
+def test_eligibility_check_knows_the_programmes_minimum() -> None:
+    world = _with_area(build_world())
+    world.programme.min_amount_per_application = 1000
+    world.programme.save()
+
+    response = _check(Client(), world, amount="500,00")
+
+    assert response.context["reasons"] == ["Sie müssen mindestens 1.000,00 € beantragen."]
+
+
+def test_programme_page_leads_to_the_check_and_marks_calls_not_for_the_profile() -> None:
+    world = build_world()
+    world.programme.eligible_applicant_kinds = ["municipality"]
+    world.programme.save()
+    client = Client()
+    client.force_login(world.owner)
+
+    page = client.get(reverse("portal:programmes")).content.decode()
+
+    assert reverse("portal:eligibility", args=[world.call.pk]) in page
+    assert "Passt nicht zu Ihrem Profil" in page
+    world.programme.eligible_applicant_kinds = [world.applicant.kind]
+    world.programme.save()
+    assert (
+        "Passt nicht zu Ihrem Profil"
+        not in client.get(reverse("portal:programmes")).content.decode()
+    )

@@ -122,6 +122,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
     "applicants:member_remove": MEMBERS,
     "portal:programmes": ALL,
     "portal:easy_language": ALL,
+    "portal:eligibility": ALL,
     "portal:dashboard": USERS,
     # Staff are sent on to create a profile, which refuses them.
     "portal:start": USERS,
@@ -140,6 +141,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "receipt",
             "answers",
             "submission_pdf",
+            "project_autosave",
+            "proof_autosave",
             "withdraw",
             "waive",
             "payout",
@@ -546,7 +549,8 @@ def outcome(response: Any) -> str:
         return "login"
     if status == 302 and response["Location"] == "/admin/":
         return "admin start"
-    if status in (200, 204, 301, 302, 303, 400, 422, 429):
+    # 409: let in, but the step does not fit the state (an autosave after submission).
+    if status in (200, 204, 301, 302, 303, 400, 409, 422, 429):
         return "allowed"
     return f"error {status}"
 

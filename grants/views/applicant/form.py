@@ -139,6 +139,22 @@ def _after_save(
     return redirect(f"portal:{current}", pk=application.pk)
 
 
+def save_project(application: Application, actor, data: dict) -> None:
+    """The project step's answers, from the step's form or from its autosave."""
+    application_update_project(
+        application=application,
+        actor=actor,
+        title=data["title"],
+        summary=data["summary"],
+        goals=data["goals"],
+        start_date=data["start_date"],
+        end_date=data["end_date"],
+        expected_participants=data["expected_participants"],
+        early_start_requested=data["early_start_requested"],
+        early_start_reason=data["early_start_reason"],
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def project(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -149,20 +165,8 @@ def project(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     refusal = None
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                application_update_project(
-                    application=application,
-                    actor=request.user,
-                    title=data["title"],
-                    summary=data["summary"],
-                    goals=data["goals"],
-                    start_date=data["start_date"],
-                    end_date=data["end_date"],
-                    expected_participants=data["expected_participants"],
-                    early_start_requested=data["early_start_requested"],
-                    early_start_reason=data["early_start_reason"],
-                )
+                save_project(application, request.user, form.cleaned_data)
             except ActionRefused as exc:
                 refusal = _refused(request, exc)
             else:

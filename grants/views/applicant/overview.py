@@ -15,7 +15,7 @@ from applicants.models import ApplicantKind
 from core.types import AuthenticatedHttpRequest
 from grants.models import Call, Programme
 from grants.selectors.applications import applications_for_applicant_user
-from grants.selectors.programmes import calls_open
+from grants.selectors.programmes import calls_open, kinds_not_eligible
 from grants.views.applicant.common import next_step
 
 # --- public pages ---------------------------------------------------------------------------
@@ -49,8 +49,13 @@ def programmes(request: HttpRequest) -> HttpResponse:
             ),
         )
     )
+    kinds: set[str] = set()
+    if request.user.is_authenticated:
+        kinds = {a.kind for a in applicant_selectors.applicants_for_user(request.user)}
     for programme in active:
         programme.eligible_names = _eligible_names(programme)
+        # Calls the applicant's profiles cannot apply to are marked, not hidden.
+        programme.not_for_profile = kinds_not_eligible(programme, kinds)
     return render(request, "grants/applicant/programmes.html", {"programmes": active})
 
 

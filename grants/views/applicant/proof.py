@@ -63,6 +63,17 @@ def _proof_rows(form: ProofForm) -> list[tuple[ProofRow, object]]:
     return rows
 
 
+def save_proof(application, actor, form: ProofForm) -> None:
+    """The proof of use as a draft, from its page or from its autosave."""
+    application_save_proof(
+        application=application,
+        actor=actor,
+        report=form.cleaned_data["report"],
+        actual_costs=form.actual_costs(),
+        actual_financing=form.actual_financing(),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def proof(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -84,13 +95,7 @@ def proof(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and editable and form.is_valid():
         action = request.POST.get("action", "save")
         try:
-            application_save_proof(
-                application=application,
-                actor=request.user,
-                report=form.cleaned_data["report"],
-                actual_costs=form.actual_costs(),
-                actual_financing=form.actual_financing(),
-            )
+            save_proof(application, request.user, form)
             if action == "submit":
                 application_submit_proof(
                     application=application,

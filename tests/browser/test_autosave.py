@@ -1,0 +1,87 @@
+"""Autosave in a real Chromium: a draft's project step and the proof of use save in the
+background as the person types ("Gespeichert um 14:32"), so closing the tab loses nothing; in
+the seconds before a save, leaving the page still asks first."""
+
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from grants.models import Application, ApplicationState
+from tests.browser.test_casework_journey import login_as
+from tests.browser.test_unsaved_input import LEAVING_IS_QUESTIONED
+from tests.factories import advance, build_world, draft
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(check, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError("not saved in time")
+
+
+def test_a_draft_saves_while_typing_and_a_closed_tab_loses_nothing(
+    page: Page, live_server, axe_check
+) -> None:
+    world = build_world()
+    application = draft(world)
+    login_as(page, live_server, world.owner)
+    page.goto(f"{live_server.url}/antraege/{application.pk}/projekt/")
+    expect(page.get_by_role("status").filter(has_text="automatisch gespeichert")).to_be_visible()
+    axe_check(page)
+
+    page.get_by_label("Ziele").fill("Nachbarschaft stärken, ohne Knopfdruck gespeichert")
+    # Typed a moment ago and not saved yet: leaving asks first.
+    assert page.evaluate(LEAVING_IS_QUESTIONED) is True
+    expect(page.get_by_role("status").filter(has_text="Gespeichert um")).to_be_visible()
+    assert page.evaluate(LEAVING_IS_QUESTIONED) is False, "saved: nothing to lose"
+    axe_check(page)
+    page.close()
+
+    application.refresh_from_db()
+    assert application.goals == "Nachbarschaft stärken, ohne Knopfdruck gespeichert"
+
+
+def test_leaving_at_once_after_typing_still_saves(page: Page, live_server) -> None:
+    world = build_world()
+    application = draft(world)
+    login_as(page, live_server, world.owner)
+    page.goto(f"{live_server.url}/antraege/{application.pk}/projekt/")
+
+    page.get_by_label("Kurzbeschreibung").fill("Sofort weggeklickt")
+    page.goto("about:blank")  # the page is hidden before the autosave's delay has passed
+
+    wait_for(lambda: Application.objects.get(pk=application.pk).summary == "Sofort weggeklickt")
+
+
+def test_input_that_does_not_validate_is_not_saved_and_says_so(page: Page, live_server) -> None:
+    world = build_world()
+    application = draft(world)
+    login_as(page, live_server, world.owner)
+    page.goto(f"{live_server.url}/antraege/{application.pk}/projekt/")
+
+    page.get_by_label("Projekttitel").fill("")
+
+    expect(page.get_by_role("status").filter(has_text="Noch nicht automatisch")).to_be_visible()
+    assert page.evaluate(LEAVING_IS_QUESTIONED) is True
+    application.refresh_from_db()
+    assert application.title
+
+
+def test_the_proof_of_use_saves_while_typing(page: Page, live_server, axe_check) -> None:
+    world = build_world()
+    application = advance(draft(world), world, ApplicationState.PROOF_DUE)
+    login_as(page, live_server, world.owner)
+    page.goto(f"{live_server.url}/antraege/{application.pk}/verwendungsnachweis/")
+
+    page.get_by_label("Sachbericht").fill("Zwölf Treffen mit 30 Menschen.")
+
+    expect(page.get_by_role("status").filter(has_text="Gespeichert um")).to_be_visible()
+    axe_check(page)
+    page.close()
+    application.refresh_from_db()
+    assert application.proof_report == "Zwölf Treffen mit 30 Menschen."
