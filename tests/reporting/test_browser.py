@@ -65,7 +65,9 @@ def test_finance_clerk_exports_downloads_and_marks_paid(
     assert download.value.suggested_filename.endswith(".xlsx")
 
     page.get_by_role("button", name="Stapel als ausgezahlt markieren").click()
-    expect(page.get_by_role("status")).to_contain_text("1 Auszahlung als ausgezahlt markiert")
+    expect(
+        page.get_by_role("status").filter(has_text="1 Auszahlung als ausgezahlt markiert")
+    ).to_be_visible()
     payout.refresh_from_db()
     assert payout.state == Payout.State.PAID
 
