@@ -319,3 +319,15 @@ def _mail_links_to_live_server(request):
         return
     settings = request.getfixturevalue("settings")
     settings.PORTAL_BASE_URL = request.getfixturevalue("live_server").url
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """A transactional test earlier in the session flushed every table, the base rates of the
+    data migrations included; tests marked for the database get them back (tests that reach the
+    database through ``world`` get them from ``build_world``)."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from tests.factories import restore_reference_data
+
+    restore_reference_data()

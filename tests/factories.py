@@ -9,6 +9,7 @@ through the real services to any state, so tests start from states reached the l
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from grants.models import (
     Application,
     ApplicationState,
     Area,
+    BaseRate,
     Budget,
     Call,
     Committee,
@@ -194,7 +196,21 @@ class World:
     finance: User
 
 
+def restore_reference_data() -> None:
+    """Puts back the base rates of the data migrations when a transactional test earlier in the
+    session flushed them (a flush empties every table, reference data included)."""
+    from django.apps import apps
+
+    if BaseRate.objects.exists():
+        return
+    importlib.import_module("grants.migrations.0004_base_rates").seed(apps, None)
+    importlib.import_module(
+        "grants.migrations.0008_proof_lines_repayments_recovery_notice"
+    ).base_rates_checked(apps, None)
+
+
 def build_world(budget_amount: Decimal = Decimal("250000.00"), **programme_kwargs) -> World:
+    restore_reference_data()
     programme = ProgrammeFactory(**programme_kwargs)
     applicant = ApplicantFactory()
     owner, colleague = UserFactory(), UserFactory()

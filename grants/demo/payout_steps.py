@@ -58,13 +58,20 @@ def remaining(app: Application) -> Decimal:
 
 
 def year_amounts(
-    granted: Decimal, funding: tuple[dt.date, dt.date], plan: list[tuple[dt.date, Decimal | None]]
+    granted: Decimal,
+    funding: tuple[dt.date, dt.date],
+    plan: list[tuple[dt.date, Decimal | None]],
+    max_years: int | None = None,
 ) -> dict[int, Decimal]:
     """The notice's amounts per fiscal year, as a case worker sets them who knows the payment
     plan: each payout the story names on the year it falls due (within the funding period),
     the rest on the period's last year, where the final payment is booked. Payouts follow
-    the commitment by year, so a split by project days alone would not carry the plan."""
+    the commitment by year, so a split by project days alone would not carry the plan. Where
+    the programme allows fewer fiscal years than the period touches, the later years' shares
+    go to the last allowed year (a payout after it is booked there, as the services do)."""
     first, last = funding[0].year, funding[1].year
+    if max_years:
+        last = min(last, first + max_years - 1)
     split: dict[int, Decimal] = {}
     for due, amount in plan:
         if amount:
@@ -72,7 +79,7 @@ def year_amounts(
             split[year] = split.get(year, ZERO) + amount
     named = sum(split.values(), ZERO)
     if not split or named > granted:
-        return suggest_year_split(granted, *funding)
+        return suggest_year_split(granted, *funding, max_years=max_years)
     split[last] = split.get(last, ZERO) + granted - named
     return {year: value for year, value in sorted(split.items()) if value > 0}
 

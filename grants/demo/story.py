@@ -331,7 +331,9 @@ class Story:
                 "und des Kosten- und Finanzierungsplans.",
                 conditions=DEFAULT_CONDITIONS,
                 financing_type=financing_type,
-                year_amounts=payout_steps.year_amounts(granted, funding, story.payment_plan),
+                year_amounts=payout_steps.year_amounts(
+                    granted, funding, story.payment_plan, app.programme.max_fiscal_years
+                ),
             )
 
         return self._add(on, "Bewilligungsvorschlag", run)
