@@ -326,7 +326,10 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     """A transactional test earlier in the session flushed every table, the base rates of the
     data migrations included; tests marked for the database get them back (tests that reach the
     database through ``world`` get them from ``build_world``)."""
-    if request.node.get_closest_marker("django_db") is None:
+    database = next((f for f in ("db", "transactional_db") if f in request.fixturenames), None)
+    if database is not None:
+        request.getfixturevalue(database)
+    elif request.node.get_closest_marker("django_db") is None:
         return
     from tests.factories import restore_reference_data
 
