@@ -12,6 +12,7 @@ from applicants.models import User
 from grants.models import ApplicationState, Committee, Meeting
 from tests.browser.test_casework_journey import login_as
 from tests.factories import advance, build_world, draft
+from tests.screenshots import take
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = ApplicationState
@@ -33,13 +34,17 @@ OVERFLOW = """() => {
 }"""
 
 
-def assert_no_sideways_scroll(page: Page, axe_check: Any, url: str, *, axe: bool = True) -> None:
+def assert_no_sideways_scroll(
+    page: Page, axe_check: Any, url: str, *, axe: bool = True, phone_shot: str = ""
+) -> None:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         response = page.goto(url)
         assert response is not None and response.status < 400, f"{url}: {response}"
         overflow = page.evaluate(OVERFLOW)
         assert overflow is None, f"{url} scrolls sideways at {width} px: {overflow}"
+        if phone_shot and width == 390:
+            take(page, f"phone-{phone_shot}")
     if axe:
         axe_check(page)
 
@@ -102,6 +107,12 @@ def test_applicant_pages_do_not_scroll_sideways(
         "/benachrichtigungen/",
     ]:
         assert_no_sideways_scroll(page, axe_check, live_server.url + path)
+    # The README shows two of them as a phone sees them.
+    for path, name in [
+        ("/antraege/", "antraege"),
+        (f"/antraege/{draft_pk}/finanzplan/", "finanzplan"),
+    ]:
+        assert_no_sideways_scroll(page, axe_check, live_server.url + path, phone_shot=name)
 
 
 def test_case_worker_pages_do_not_scroll_sideways(
