@@ -9,8 +9,12 @@ Member names are invented for the demo.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from applicants.models import User
 from grants.demo.records import SeedResult, get_or_create
-from grants.models import Committee, CommitteeMember, Programme
+from grants.models import Application, Committee, CommitteeMember, Meeting, Programme
+from grants.services import committees
 
 WIR2_COMMITTEE = "Arbeitsausschuss des WIR 2.0-Kuratoriums"
 RFVT_JURY = "Fachjury des Regionsfonds für Vielfalt und Teilhabe"
@@ -62,3 +66,14 @@ def seed_committees(result: SeedResult, programmes: dict[str, Programme]) -> dic
             )
         places[code] = place
     return places
+
+
+def meeting_on(app: Application, day: dt.date, actor: User, location: str) -> Meeting:
+    """The deciding committee's meeting on ``day``, scheduled by the case worker if needed."""
+    committee = app.programme.committees.get(name=app.call.deciding_body)
+    existing = Meeting.objects.filter(committee=committee, date=day).first()
+    if existing is not None:
+        return existing
+    return committees.meeting_create(
+        committee_id=committee.pk, actor=actor, date=day, location=location
+    )

@@ -19,8 +19,10 @@ from django.utils import timezone
 
 from applicants.models import Applicant, User
 from grants.demo import payout_steps
+from grants.demo.committees import meeting_on
 from grants.demo.content import Line, choose, description_pdf, plan
 from grants.demo.programmes import PROGRAMMES
+from grants.demo.proof_steps import submit_proof
 from grants.models import (
     ZERO,
     AgendaItem,
@@ -29,7 +31,6 @@ from grants.models import (
     Assessment,
     Call,
     FieldOfAction,
-    FinancingKind,
     Meeting,
     MemberVote,
     Payout,
@@ -262,7 +263,9 @@ class Story:
             committees.agenda_item_create(
                 application=app,
                 actor=actor,
-                meeting=_meeting(app, meeting, actor, cast),
+                meeting=meeting_on(
+                    app, meeting, actor, cast.meeting_places.get(app.programme.code, "")
+                ),
                 proposed_amount=app.plan.requested_amount,
             )
 
@@ -474,7 +477,11 @@ class Story:
         """Verwendungsnachweis: actual figures as planned, except ``underspend`` less spent
         on the largest cost line."""
         self.underspend = money(underspend)
-        return self._add(on, "Verwendungsnachweis", lambda s, c: _submit_proof(s, c, report))
+        return self._add(
+            on,
+            "Verwendungsnachweis",
+            lambda s, c: submit_proof(s.app(), s.owner(c), s.underspend, report),
+        )
 
     def income(self, on: dt.date, kind: str, description: str, amount: str) -> Story:
         """Money outside the financing plan, declared with the proof of use."""
@@ -492,7 +499,9 @@ class Story:
 
     def resubmit_proof(self, on: dt.date, report: str) -> Story:
         return self._add(
-            on, "Verwendungsnachweis ergänzt", lambda s, c: _submit_proof(s, c, report)
+            on,
+            "Verwendungsnachweis ergänzt",
+            lambda s, c: submit_proof(s.app(), s.owner(c), s.underspend, report),
         )
 
     def request_proof_changes(self, on: dt.date, items: list[str], due_in: int = 30) -> Story:
@@ -586,35 +595,3 @@ class Story:
                 application=s.app(), actor=s.case_worker(c), note="Vorgang abgeschlossen."
             ),
         )
-
-
-def _meeting(app: Application, day: dt.date, actor: User, cast: Cast) -> Meeting:
-    """The deciding committee's meeting on ``day``, scheduled by the case worker if needed."""
-    committee = app.programme.committees.get(name=app.call.deciding_body)
-    existing = Meeting.objects.filter(committee=committee, date=day).first()
-    if existing is not None:
-        return existing
-    return committees.meeting_create(
-        committee_id=committee.pk,
-        actor=actor,
-        date=day,
-        location=cast.meeting_places.get(app.programme.code, ""),
-    )
-
-
-def _submit_proof(story: Story, cast: Cast, report: str) -> None:
-    app = story.app()
-    lines = list(app.cost_lines.order_by("-amount", "position"))
-    actual_costs = {line.pk: line.amount for line in lines}
-    actual_costs[lines[0].pk] -= story.underspend
-    actual_financing = {
-        line.pk: line.amount
-        for line in app.financing_lines.exclude(category__kind=FinancingKind.GRANT)
-    }
-    proof.application_submit_proof(
-        application=app,
-        actor=story.owner(cast),
-        report=report,
-        actual_costs=actual_costs,
-        actual_financing=actual_financing,
-    )

@@ -65,9 +65,7 @@ from grants.models.application_submissions import Submission, submission_path
 from grants.models.applications import (
     DEADLINE_BY_STATE,
     Application,
-    Attachment,
     FileNumberSequence,
-    attachment_path,
 )
 from grants.models.assessment import (
     Assessment,
@@ -131,7 +129,12 @@ from grants.models.decisions import (
     PlannedInstalment,
     letter_path,
 )
-from grants.models.documents import DocumentKind, DocumentOpening
+from grants.models.documents import (
+    Attachment,
+    DocumentKind,
+    DocumentOpening,
+    attachment_path,
+)
 from grants.models.early_start import (
     EARLY_START_STATES,
     EarlyStart,

@@ -4,7 +4,6 @@ file number counters. States, permissions and conditions are in ``application_ru
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -575,33 +574,3 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def close(self) -> None:
         """Abschluss of the file."""
-
-
-def attachment_path(instance: Attachment, filename: str) -> str:
-    # A random name: the original name is kept in the row, never used on disk.
-    return f"applications/{instance.application_id}/{uuid.uuid4().hex}"
-
-
-class Attachment(models.Model):
-    """A document belonging to an application, stored outside the web root."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="attachments"
-    )
-    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
-    file = models.FileField(_("Datei"), upload_to=attachment_path)
-    original_name = models.CharField(_("Dateiname"), max_length=255)
-    content_type = models.CharField(_("Dateityp"), max_length=100)
-    size = models.PositiveIntegerField(_("Größe in Bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("Anlage")
-        verbose_name_plural = _("Anlagen")
-        ordering = ["uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -4,6 +4,8 @@ of every time staff opened one."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models.applications import Application
 from grants.models.base import AppendOnly
+from grants.models.programmes import DocumentType
 
 
 class DocumentKind(models.TextChoices):
@@ -50,3 +53,33 @@ class DocumentOpening(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.opened_at:%d.%m.%Y %H:%M} {self.file_name}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random name: the original name is kept in the row, never used on disk.
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A document belonging to an application, stored outside the web root."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
+    file = models.FileField(_("Datei"), upload_to=attachment_path)
+    original_name = models.CharField(_("Dateiname"), max_length=255)
+    content_type = models.CharField(_("Dateityp"), max_length=100)
+    size = models.PositiveIntegerField(_("Größe in Bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Anlage")
+        verbose_name_plural = _("Anlagen")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused
-from grants.forms.applicant import EarlyStartForm
+from grants.forms.early_start import EarlyStartForm
 from grants.models import EARLY_START_STATES, Application, EarlyStart
 from grants.services.early_start import early_start_request
 from grants.views.applicant.access import _application, _data, _refused
