@@ -5,13 +5,14 @@ import json
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from applicants.passkeys import BeginRegistrationView
+from applicants.passkeys import BeginRegistrationView, security
 from tests.factories import PASSWORD
 
 BEGIN = "otp_webauthn:credential-registration-begin"
@@ -170,3 +171,13 @@ def test_passkey_ceremonies_are_not_for_anonymous_visitors(client, db):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_security_page_itself_refuses_a_session_without_second_factor(world):
+    # SecondFactorMiddleware sends such a session away first; the page does not rely on it.
+    request = RequestFactory().get(reverse("second_factor_security"))
+    request.user = world.case_worker
+    request.user.is_verified = lambda: False
+
+    with pytest.raises(PermissionDenied, match="Bestätigen Sie die Anmeldung zuerst"):
+        security(request)
