@@ -59,9 +59,12 @@ class PasskeyHelper(WebAuthnHelper):
 
     def create_credential(self, user, response, parsed_credential, original_data):
         credential = super().create_credential(user, response, parsed_credential, original_data)
-        # The browser tells nothing that names the device; a number tells passkeys apart, the
-        # list shows when each was added and last used.
-        number = WebAuthnCredential.objects.filter(user=user).count() + 1
+        # The browser tells nothing that names the device; the first number not in use tells
+        # passkeys apart, the list shows when each was added and last used.
+        taken = set(WebAuthnCredential.objects.filter(user=user).values_list("name", flat=True))
+        number = 1
+        while _("Passkey %(number)s") % {"number": number} in taken:
+            number += 1
         credential.name = _("Passkey %(number)s") % {"number": number}
         return credential
 

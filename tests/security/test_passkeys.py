@@ -2,6 +2,7 @@
 The ceremonies themselves run in a real browser in tests/browser/test_passkeys.py."""
 
 import json
+from unittest.mock import patch
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -10,9 +11,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 
-from applicants.passkeys import BeginRegistrationView, security
+from applicants.passkeys import BeginRegistrationView, PasskeyHelper, security
 from tests.factories import PASSWORD
 
 BEGIN = "otp_webauthn:credential-registration-begin"
@@ -181,3 +183,19 @@ def test_the_security_page_itself_refuses_a_session_without_second_factor(world)
 
     with pytest.raises(PermissionDenied, match="Bestätigen Sie die Anmeldung zuerst"):
         security(request)
+
+
+def test_a_new_passkey_gets_the_first_number_not_in_use(world):
+    _passkey(world.case_worker, "Passkey 2")
+    helper = PasskeyHelper(RequestFactory().post("/"))
+
+    def unnamed(user, *args):
+        return WebAuthnCredential(user=user, credential_id=str(args).encode(), public_key=b"k")
+
+    with patch.object(WebAuthnHelper, "create_credential", side_effect=unnamed):
+        first = helper.create_credential(world.case_worker, 1, None, {})
+        first.save()
+        second = helper.create_credential(world.case_worker, 2, None, {})
+
+    assert first.name == "Passkey 1"
+    assert second.name == "Passkey 3"
