@@ -1,6 +1,6 @@
 # Förderportal: build, run, test and lint from a fresh clone.
 #
-#   make run    install everything, migrate, load demo data, serve on 127.0.0.1:8000
+#   make run    install everything, migrate, load demo data, serve on 127.0.0.1:8000 (open http://localhost:8000)
 #   make test   install everything, run the whole pytest suite with coverage and its floor
 #               (pyproject.toml); to narrow: make test PYTEST_ARGS="-k foo" COVERAGE=
 #   make lint   ruff check, ruff format --check, mypy (with its ratchet list), missing migrations,
@@ -52,8 +52,9 @@ install: $(PY_STAMP) $(VENDOR_STAMP)
 vendor: $(VENDOR_STAMP)
 
 # Links in the demo's and the worker's mails point where the server listens, unless
-# PORTAL_BASE_URL is set (README, "Port and development mails").
-run: export PORTAL_BASE_URL ?= http://$(HOST_PORT)
+# PORTAL_BASE_URL is set (README, "Port and development mails"). The host is localhost, not
+# the address: browsers offer passkeys for a domain name only.
+run: export PORTAL_BASE_URL ?= http://localhost:$(lastword $(subst :, ,$(HOST_PORT)))
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo

@@ -1,4 +1,5 @@
-"""Second factor for staff (django-otp): TOTP app plus one-time recovery codes.
+"""Second factor for staff (django-otp): TOTP app plus one-time recovery codes, and passkeys
+(applicants.passkeys) for those who added one.
 
 Everyone who works inside the authority (case work, finance, admin) logs in with password and
 then a code. Until the code is given, the session reaches only the pages of this module and
@@ -31,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from applicants.models import User
 from config.security import safe_next
@@ -65,6 +67,10 @@ def _open_paths() -> set[str]:
         reverse("second_factor_codes"),
         reverse("logout"),
         reverse("set_language"),
+        # The second factor by passkey (applicants.passkeys); adding one is not open.
+        reverse("otp_webauthn:credential-authentication-begin"),
+        reverse("otp_webauthn:credential-authentication-complete"),
+        reverse("otp_webauthn:js-i18n-catalog"),
     }
 
 
@@ -167,7 +173,15 @@ def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
             return redirect(next_url)
         form.add_error("token", _("Der Code stimmt nicht oder ist abgelaufen."))
-    return render(request, "registration/second_factor.html", {"form": form, "next": next_url})
+    return render(
+        request,
+        "registration/second_factor.html",
+        {
+            "form": form,
+            "next": next_url,
+            "has_passkey": WebAuthnCredential.objects.filter(user=user, confirmed=True).exists(),
+        },
+    )
 
 
 def _app_device(user: User) -> TOTPDevice:

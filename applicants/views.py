@@ -276,7 +276,11 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
         with translation.override(language):
             messages.success(request, _("Ihre Angaben sind gespeichert."))
         return _with_language(redirect("applicants:account"), language)
-    return render(request, "applicants/account.html", {"form": form})
+    return render(
+        request,
+        "applicants/account.html",
+        {"form": form, "staff_security": needs_second_factor(user)},
+    )
 
 
 @login_required

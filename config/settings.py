@@ -9,6 +9,7 @@ import ipaddress
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.contrib.messages import constants as message_constants
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "csp",
     # Who changed bank details, budgets, programme rules, calls, staff roles and letter
@@ -276,7 +278,7 @@ NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
 # it, never from the Host header of a request. `make run` sets it to the address it serves on.
 # PORTAL_URL is its former name, still read.
 PORTAL_BASE_URL = env_str(
-    "PORTAL_BASE_URL", os.environ.get("PORTAL_URL") or "http://127.0.0.1:8000"
+    "PORTAL_BASE_URL", os.environ.get("PORTAL_URL") or "http://localhost:8000"
 ).rstrip("/")
 if not re.fullmatch(r"https?://[^/\s?#]+", PORTAL_BASE_URL):
     raise ImproperlyConfigured(
@@ -444,6 +446,16 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Förderportal")
 # An admin must not read a colleague's TOTP secret or QR code: that would clone the factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 RECOVERY_CODE_COUNT = 10
+# Passkeys (django-otp-webauthn) as a further second factor for staff, after the password only:
+# never a login without password, which would also pass by the login throttling. A passkey is
+# bound to the host of the public address (the relying party id), and the browser's origin
+# must be that address; a different domain later makes every registered passkey useless
+# (docs/security.md). `make run` serves on localhost, as browsers refuse IP addresses here.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID = urlsplit(PORTAL_BASE_URL).hostname
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [PORTAL_BASE_URL]
+OTP_WEBAUTHN_HELPER_CLASS = "applicants.passkeys.PasskeyHelper"
 
 # Sessions: applicants end with the browser unless they ask to stay logged in (14 days);
 # staff sessions end after 30 minutes idle and 10 hours at most (SecondFactorMiddleware).

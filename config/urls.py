@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
-from applicants import second_factor
+from applicants import passkeys, second_factor
 from applicants import views as applicant_views
 from config import views
 from notifications import views as notification_views
@@ -29,6 +29,15 @@ urlpatterns = [
         second_factor.recovery_codes,
         name="second_factor_codes",
     ),
+    # Passkeys (applicants.passkeys): the security page, and the library's ceremonies behind
+    # our rules for who may take part.
+    path("konto/sicherheit/", passkeys.security, name="second_factor_security"),
+    path(
+        "konto/sicherheit/passkeys/<int:pk>/entfernen/",
+        passkeys.passkey_remove,
+        name="passkey_remove",
+    ),
+    path("anmelden/passkey/", include("applicants.passkey_urls", namespace="otp_webauthn")),
     path("admin/login/", applicant_views.admin_login, name="admin_login"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client, RequestFactory
@@ -100,7 +101,10 @@ def axe_check() -> Callable[..., list[dict[str, Any]]]:
 
     def check(page: Any) -> list[dict[str, Any]]:
         assert AXE_JS.exists(), f"{AXE_JS} missing: run `npm ci` (make test does)"
-        page.add_script_tag(path=str(AXE_JS))
+        # A page under an enforced Content-Security-Policy cannot take the inline script; its
+        # test loads axe-core beforehand with ``page.add_init_script(path=AXE_JS)``.
+        if not page.evaluate("typeof axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
         results = page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
         )
@@ -314,11 +318,15 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
 
 @pytest.fixture(autouse=True)
 def _mail_links_to_live_server(request):
-    """Mail links are absolute (PORTAL_BASE_URL); in a browser test they must reach the test server."""
+    """Mail links are absolute (PORTAL_BASE_URL); in a browser test they must reach the test
+    server, and passkeys must be bound to it, as config/settings.py derives them from it."""
     if "live_server" not in request.fixturenames:
         return
     settings = request.getfixturevalue("settings")
-    settings.PORTAL_BASE_URL = request.getfixturevalue("live_server").url
+    url = request.getfixturevalue("live_server").url
+    settings.PORTAL_BASE_URL = url
+    settings.OTP_WEBAUTHN_RP_ID = urlsplit(url).hostname
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [url]
 
 
 @pytest.fixture(autouse=True)

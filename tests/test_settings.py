@@ -86,3 +86,17 @@ def test_templates_are_compiled_once_per_process():
 
     loaders = engines["django"].engine.loaders
     assert loaders[0][0] == "django.template.loaders.cached.Loader", loaders
+
+
+def test_passkeys_are_bound_to_the_public_address():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.OTP_WEBAUTHN_RP_ID, s.OTP_WEBAUTHN_ALLOWED_ORIGINS, "
+        "s.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN)"
+    )
+    result = run_manage(
+        "shell", "--no-imports", "-c", script, PORTAL_BASE_URL="https://foerderportal.example.org/"
+    )
+    assert result.stdout.strip() == (
+        "foerderportal.example.org ['https://foerderportal.example.org'] False"
+    )

@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp_webauthn.models import WebAuthnCredential
 
 from applicants import services as applicant_services
 from applicants.models import Membership, StandardDocument, User
@@ -91,6 +92,15 @@ AUDIENCE: dict[str, frozenset[str]] = {
     "second_factor": USERS,
     "second_factor_enrol": USERS,
     "second_factor_codes": USERS,
+    # Passkeys are a staff factor; the one to remove is the case worker's own.
+    "second_factor_security": STAFF,
+    "passkey_remove": frozenset({"case_worker"}),
+    "otp_webauthn:credential-registration-begin": STAFF,
+    "otp_webauthn:credential-registration-complete": STAFF,
+    "otp_webauthn:credential-authentication-begin": STAFF,
+    "otp_webauthn:credential-authentication-complete": STAFF,
+    # The translations of the library's script.
+    "otp_webauthn:js-i18n-catalog": ALL,
     "admin_login": STAFF,
     # Mounted for the configured provider only; the tests configure none.
     "mail_webhook": NOBODY,
@@ -389,6 +399,9 @@ def _scenario() -> Scenario:
         text="Satzung",
     )
     inactive = User.objects.create_user(email="neu2@example.org", password="x", is_active=False)
+    passkey = WebAuthnCredential.objects.create(
+        user=world.case_worker, name="Passkey 1", credential_id=b"id", public_key=b"key"
+    )
     saved = SavedQueueFilter.objects.create(
         user=world.case_worker, name="Meine", query="assigned=me"
     )
@@ -416,6 +429,7 @@ def _scenario() -> Scenario:
         "claim_id": claim.pk,
         "letter_id": letter.pk,
         "filter_id": saved.pk,
+        "passkey": passkey.pk,
         "call_pk": world.call.pk,
         "programme_id": world.programme.pk,
         "verify": (
@@ -512,6 +526,8 @@ def urls_for(route: Route, scenario: Scenario) -> list[str]:
         values["kind"] = "tagesordnung"
     else:
         values["pk"] = ids["application"]
+    if name == "passkey_remove":
+        values["pk"] = ids["passkey"]
     if name == "casework:template":
         values["kind"] = "approval"
     if name == "mail_webhook":
