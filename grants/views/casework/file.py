@@ -50,6 +50,11 @@ from grants.views.casework.access import application_for_case_worker
 from grants.views.casework.steps import STEPS
 
 
+def payout_form_id(payout: Payout, slug: str) -> str:
+    """Ids of a payout's inline form, unique in the file, so the summary can link to its field."""
+    return f"{slug}-{payout.pk}-%s"
+
+
 def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     user = request.user
     plan = app.plan
@@ -82,6 +87,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         payout.can_certify = is_offered(payout, "certify", user)
         payout.can_order = is_offered(payout, "order", user)
         payout.can_cancel = is_offered(payout, "cancel", user)
+        payout.cancel_form = f.PayoutCancelForm(auto_id=payout_form_id(payout, "stornieren"))
         payout.order_refusal = (
             refusals(payout, "order", user)
             if payout.state == Payout.State.CERTIFIED and not payout.can_order
