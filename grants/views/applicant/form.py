@@ -64,7 +64,7 @@ def start(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
         return redirect(
             f"{reverse('applicants:applicant_create')}?next={reverse('portal:start', args=[call.pk])}"
         )
-    form = StartForm(_data(request), applicants=applicants)
+    form = StartForm(_data(request), applicants=applicants, call=call)
     refusal = None
     if not call.is_open():
         refusal = [_("Dieser Förderaufruf ist nicht geöffnet. Anträge sind zurzeit nicht möglich.")]
@@ -241,7 +241,7 @@ def _figures_from_rows(
             own_share=own,
             requested_amount=grant,
         ),
-        cap=application.call.cap,
+        call=application.call,
         min_own_share_percent=application.programme.min_own_share_percent,
     )
 
