@@ -181,6 +181,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "receipts_xlsx",
             "messages",
             "letter",
+            "letters",
             "step",
             "payout",
             "repayment",

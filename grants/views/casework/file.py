@@ -47,6 +47,7 @@ from grants.services.base import MAX_LINE_AMOUNT, application_seen
 from grants.services.correspondence import thread_mark_read
 from grants.services.payouts import PROOF_UNDER_CHECK_STATES
 from grants.views.casework.access import application_for_case_worker
+from grants.views.casework.letters import letters_context
 from grants.views.casework.steps import STEPS
 
 
@@ -98,6 +99,12 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         claim.can_settle = is_offered(claim, "settle", user)
     proof_check = app.proof_checks.prefetch_related("lines__cost_line").first()
     cost_lines = list(app.cost_lines.select_related("category"))
+    letters = list(app.letters.all())
+    decisions = list(
+        app.decisions.select_related("proposed_by", "confirmed_by").prefetch_related(
+            "year_amounts", "planned_instalments"
+        )
+    )
     return {
         "application": app,
         "seen": application_seen(app),
@@ -109,12 +116,8 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "standard_documents": standard_documents_of(app),
         "thread_attachments": thread_attachments_of(app),
         "receipt_files": receipt_files_of(app),
-        "letters": list(app.letters.all()),
-        "decisions": list(
-            app.decisions.select_related("proposed_by", "confirmed_by").prefetch_related(
-                "year_amounts", "planned_instalments"
-            )
-        ),
+        **letters_context(app, letters, decisions),
+        "decisions": decisions,
         "assessment": app.assessments.select_related("author")
         .prefetch_related("checklist_answers__item", "scores__criterion")
         .first(),
