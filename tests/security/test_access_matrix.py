@@ -142,6 +142,8 @@ AUDIENCE: dict[str, frozenset[str]] = {
             "answers",
             "submission_pdf",
             "project_autosave",
+            "classification_autosave",
+            "plan_autosave",
             "proof_autosave",
             "withdraw",
             "waive",
