@@ -47,7 +47,9 @@ def test_a_cancel_without_reason_shows_the_file_with_a_summary(client, world, pl
     page = response.content.decode()
     field = f"stornieren-{planned.pk}-reason"
     assert f'href="#{field}"' in _summary(page)
+    assert "Bitte geben Sie den Grund der Stornierung an." in _summary(page)
     assert f'id="{field}"' in page
+    assert "Haushaltsjahr 2.0" not in page  # a year, not a number with a thousands dot
     assert f'aria-describedby="{field}_error"' in page
     planned.refresh_from_db()
     assert planned.state == Payout.State.PLANNED
