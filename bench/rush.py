@@ -65,6 +65,8 @@ def rush_mode(args) -> None:
     today = timezone.localdate()
     password = make_password("rush-Passwort-2026")
     stamp = int(time.time())
+    # Each project takes place in the programme's first area, as the submission requires.
+    area = programme.areas.order_by("pk").first()
     drafts = []
     for i in range(args.applicants):
         user = User.objects.create(
@@ -99,6 +101,10 @@ def rush_mode(args) -> None:
                     expected_participants=30,
                 ),
             )
+        )
+    if area is not None:
+        Application.areas.through.objects.bulk_create(
+            Application.areas.through(application_id=app.pk, area_id=area.pk) for _u, app in drafts
         )
     year = timezone.localdate().year
     sequence = FileNumberSequence.objects.filter(programme=programme, year=year).first()

@@ -58,7 +58,7 @@ def refusals(obj: models.Model, name: str, actor: Any) -> list[str]:
         refusal = permission.refusal_for(obj, actor)
         if refusal is not None:
             return [str(refusal)]
-    return [str(c.message) for c in transition.conditions if not c(obj)]
+    return [refusal for c in transition.conditions if (refusal := c.refusal_for(obj))]
 
 
 def check(obj: models.Model, name: str, actor: Any) -> None:

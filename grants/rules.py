@@ -5,6 +5,7 @@ know *why* a step is refused, and docs/lifecycle.md lists every rule of every tr
 each rule carries its German message and a short description.
 """
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -21,13 +22,42 @@ class Condition:
     def __call__(self, instance: Any) -> bool:
         return bool(self.check(instance))
 
+    def refusal_for(self, instance: Any) -> str | None:
+        """Why the rule refuses ``instance`` now; None when it is kept."""
+        return None if self(instance) else str(self.message)
+
     def __str__(self) -> str:
         return str(self.message)
+
+
+class Rule(Condition):
+    """A condition whose refusal names the figures of the case ("höchstens 10.000,00 €"): its
+    function returns that refusal, or None when the rule is kept. ``message`` describes the
+    rule in general, for docs/lifecycle.md."""
+
+    def __init__(self, message: str | Promise, refusal: Callable[[Any], str | None]) -> None:
+        # Named as the rule, for docs/lifecycle.md.
+        @functools.wraps(refusal)
+        def kept(instance: Any) -> bool:
+            return refusal(instance) is None
+
+        super().__init__(message, kept)
+        self.refusal = refusal
+
+    def refusal_for(self, instance: Any) -> str | None:
+        return self.refusal(instance)
 
 
 def condition(message: str | Promise) -> Callable[[Callable[[Any], bool]], Condition]:
     def wrap(check: Callable[[Any], bool]) -> Condition:
         return Condition(message, check)
+
+    return wrap
+
+
+def rule(message: str | Promise) -> Callable[[Callable[[Any], str | None]], Rule]:
+    def wrap(refusal: Callable[[Any], str | None]) -> Rule:
+        return Rule(message, refusal)
 
     return wrap
 

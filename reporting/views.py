@@ -7,7 +7,10 @@ shows only the programmes the user does finance for.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +33,7 @@ from reporting.forms import ExportForm, MarkPaidForm, ReexportForm, RegisterForm
 from reporting.models import ExportBatch, ReportRun
 
 ITEMS_PER_PAGE = 100
+T = TypeVar("T")
 
 
 def _finance_programmes(request: AuthenticatedHttpRequest) -> QuerySet[Programme]:
@@ -157,18 +161,32 @@ def batches(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def batch_detail(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     batch = _get_batch(request, batch_id)
-    return _batch_page(request, batch, ReexportForm(initial={"file_format": batch.file_format}))
+    return _batch_page(request, batch, _reexport_form(batch))
 
 
 def _batch_page(
-    request: AuthenticatedHttpRequest, batch: ExportBatch, reexport_form: ReexportForm
+    request: AuthenticatedHttpRequest,
+    batch: ExportBatch,
+    reexport_form: ReexportForm,
+    *,
+    paid_form: MarkPaidForm | None = None,
+    payout_form: tuple[int, MarkPaidForm] | None = None,
 ) -> HttpResponse:
+    """The batch; a form that failed comes back as typed, with the summary on top (422)."""
     items = Payout.objects.filter(export_items__batch=batch).select_related(
         "application__applicant", "application__programme"
     )
     page = Paginator(items.order_by("due_date", "pk"), ITEMS_PER_PAGE).get_page(
         request.GET.get("seite")
     )
+    failed_id, payout_paid_form = payout_form or (None, None)
+    for payout in page.object_list:
+        payout.paid_form = (
+            payout_paid_form
+            if payout.pk == failed_id
+            else MarkPaidForm(auto_id=_paid_form_id(payout.pk))
+        )
+    paid_form = paid_form or MarkPaidForm()
     return render(
         request,
         "reporting/batch_detail.html",
@@ -177,11 +195,19 @@ def _batch_page(
             "page": page,
             "waiting": items.filter(state=Payout.State.EXPORTED).count(),
             "reexport_form": reexport_form,
-            "paid_form": MarkPaidForm(),
+            "paid_form": paid_form,
+            "payout_paid_form": payout_paid_form,
             "reexports": batch.reexports.select_related("created_by"),
         },
-        status=422 if reexport_form.errors else 200,
+        status=422
+        if any(f and f.errors for f in (reexport_form, paid_form, payout_paid_form))
+        else 200,
     )
+
+
+def _paid_form_id(payout_id: int) -> str:
+    # One date box per row: ids unique on the page, so the summary can link to the right one.
+    return f"ausgezahlt-{payout_id}-%s"
 
 
 @login_required
@@ -225,23 +251,30 @@ def batch_reexport(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResp
     return redirect("reporting:batch", batch_id=again.pk)
 
 
+def _mark_paid(form: MarkPaidForm, mark: Callable[[dt.date], T]) -> T | None:
+    """Marks with the form's date; bad input or a refusal stays on the form for its summary."""
+    if not form.is_valid():
+        return None
+    try:
+        return mark(form.cleaned_data["paid_on"])
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ActionRefused as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return None
+
+
 @login_required
 @require_POST
 def batch_mark_paid(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     batch = _get_batch(request, batch_id)
     form = MarkPaidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("paid_on", [])))
-        return redirect("reporting:batch", batch_id=batch.pk)
-    try:
-        count = services.batch_mark_paid(
-            actor=request.user, batch=batch, paid_on=form.cleaned_data["paid_on"]
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("reporting:batch", batch_id=batch.pk)
+    count = _mark_paid(
+        form, lambda day: services.batch_mark_paid(actor=request.user, batch=batch, paid_on=day)
+    )
+    if count is None:
+        return _batch_page(request, batch, _reexport_form(batch), paid_form=form)
     messages.success(
         request,
         ngettext(
@@ -263,31 +296,35 @@ def payout_mark_paid(request: AuthenticatedHttpRequest, payout_id: int) -> HttpR
         pk=payout_id,
         application__programme__in=programmes,
     )
-    form = MarkPaidForm(request.POST)
-    back = request.POST.get("batch")
-    target = (
-        redirect("reporting:batch", batch_id=int(back))
-        if back and back.isdigit()
-        else redirect("reporting:batches")
+    # The batch page the form was sent from; without one, the payout's latest batch.
+    back = request.POST.get("batch", "")
+    batch = selectors.batch_get_for_user(request.user, int(back)) if back.isdigit() else None
+    batch = batch or selectors.batches_for(request.user).filter(items__payout=payout).last()
+    form = MarkPaidForm(request.POST, auto_id=_paid_form_id(payout.pk))
+    done = _mark_paid(
+        form,
+        lambda day: payout_services.payout_mark_paid(
+            payout=payout, actor=request.user, paid_on=day
+        ),
     )
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("paid_on", [])))
-        return target
-    try:
-        payout_services.payout_mark_paid(
-            payout=payout, actor=request.user, paid_on=form.cleaned_data["paid_on"]
+    if done is None and batch is not None:
+        return _batch_page(request, batch, _reexport_form(batch), payout_form=(payout.pk, form))
+    if done is None:
+        # Never exported, so on no batch page: the refusal is all there is to show.
+        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
+    else:
+        messages.success(
+            request,
+            _("Auszahlung %(file)s über %(amount)s als ausgezahlt markiert.")
+            % {"file": payout.application.file_number, "amount": payout.amount},
         )
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
-        return target
-    messages.success(
-        request,
-        _("Auszahlung %(file)s über %(amount)s als ausgezahlt markiert.")
-        % {"file": payout.application.file_number, "amount": payout.amount},
-    )
-    return target
+    if batch is None:
+        return redirect("reporting:batches")
+    return redirect("reporting:batch", batch_id=batch.pk)
+
+
+def _reexport_form(batch: ExportBatch) -> ReexportForm:
+    return ReexportForm(initial={"file_format": batch.file_format})
 
 
 @login_required

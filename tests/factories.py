@@ -278,6 +278,8 @@ def draft(world: World, **plan) -> Application:
         end_date=today + dt.timedelta(days=200),
         expected_participants=40,
     )
+    # Where it takes place: an area of the programme, as the classification step asks.
+    application.areas.set(world.programme.areas.all()[:1])
     return add_plan(application, **plan)
 
 

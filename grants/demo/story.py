@@ -360,9 +360,9 @@ class Story:
         )
 
     def confirm(self, on: dt.date) -> Story:
-        """Second pair of eyes. The service makes the letter after its commit; the demo makes
-        it at once, on the demo clock, so that the letter bears the day of the decision (the
-        service's after-commit step then finds it)."""
+        """Second pair of eyes. The service has a background task make the letter after its
+        commit; the demo makes it at once, on the demo clock, so that the letter bears the day
+        of the decision (the task then finds it made)."""
         self.confirmed_on = on
 
         def run(story: Story, cast: Cast) -> None:

@@ -17,6 +17,7 @@ from core.forms import DatePartsField, MoneyField
 from grants.models import (
     Application,
     Area,
+    Call,
     ChangeRequest,
     CostCategory,
     CostLine,
@@ -27,6 +28,7 @@ from grants.models import (
     TargetGroup,
     UnplannedIncome,
     add_months,
+    applicant_kind_refusal,
     period_last_day,
 )
 from grants.services.applications import MAX_COST_LINES, MAX_FINANCING_LINES
@@ -46,12 +48,23 @@ class StartForm(forms.Form):
         help_text=_("Ein kurzer Name für Ihr Projekt. Sie können ihn später ändern."),
     )
 
-    def __init__(self, *args, applicants, **kwargs) -> None:
+    def __init__(self, *args, applicants, call: Call, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.call = call
         self.fields["applicant"].queryset = applicants
         if applicants.count() == 1:
             self.fields["applicant"].initial = applicants.first()
             self.fields["applicant"].widget = forms.HiddenInput()
+
+    def clean(self) -> dict:
+        # Said at the field (on top where the only profile is preset and hidden) before the
+        # service refuses it with the same rule.
+        applicant = self.cleaned_data.get("applicant")
+        refusal = applicant and applicant_kind_refusal(self.call.programme, applicant.kind)
+        if refusal:
+            hidden = isinstance(self.fields["applicant"].widget, forms.HiddenInput)
+            self.add_error(None if hidden else "applicant", refusal)
+        return self.cleaned_data
 
 
 class ProjectForm(forms.ModelForm):

@@ -458,7 +458,10 @@ class PayoutStepForm(forms.Form):
 
 
 class PayoutCancelForm(forms.Form):
-    reason = forms.CharField(label=_("Grund der Stornierung"))
+    reason = forms.CharField(
+        label=_("Grund der Stornierung"),
+        error_messages={"required": _("Bitte geben Sie den Grund der Stornierung an.")},
+    )
 
 
 class MeetingForm(forms.Form):

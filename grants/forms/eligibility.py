@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.models import ApplicantKind
 from core.forms import MoneyField
-from grants.models import Call
+from grants.models import Call, EligibilityAnswers
 from grants.services.base import MAX_LINE_AMOUNT
 
 ELSEWHERE = "elsewhere"
@@ -48,6 +48,11 @@ class EligibilityForm(forms.Form):
             (ELSEWHERE, _("Woanders")),
         ]
 
-    def area_id(self) -> int | None:
-        value = self.cleaned_data["area"]
-        return None if value == ELSEWHERE else int(value)
+    def answers(self) -> EligibilityAnswers:
+        data = self.cleaned_data
+        return EligibilityAnswers(
+            applicant_kind=data["applicant_kind"],
+            in_area=data["area"] != ELSEWHERE,
+            started=data["started"] == "yes",
+            amount=data["amount"],
+        )

@@ -12,6 +12,7 @@
 - ``payouts``; ``proof``: receipts, proof checks, repayment claims, base rates;
 - ``changes``: change requests; ``early_start``: vorzeitiger Maßnahmebeginn;
 - ``decision_rules``: the programme's rules a proposed approval must keep;
+- ``eligibility``: who and what a call accepts (applicant type, place, start, amount);
 - ``audit``: status-change records and domain events;
 - ``documents``: the kinds of file a case holds, and who of the staff opened which;
 - ``correspondence``: the message thread, read receipts, the items of a Nachforderung.
@@ -39,6 +40,7 @@ from grants.models.application_rules import (
     ApplicationState,
     PlanSummary,
     S,
+    amount_in_range,
     appeal_period_over,
     applicant_eligible,
     approval_proposed,
@@ -52,6 +54,7 @@ from grants.models.application_rules import (
     nothing_to_repay,
     own_share_rule_met,
     period_within_limit,
+    place_in_area,
     plan_balances,
     project_described,
     rejection_proposed,
@@ -59,7 +62,6 @@ from grants.models.application_rules import (
     required_documents_attached,
     something_to_repay,
     vote_requirement_met,
-    within_cap,
 )
 from grants.models.application_submissions import Submission, submission_path
 from grants.models.applications import (
@@ -139,6 +141,12 @@ from grants.models.early_start import (
     EARLY_START_STATES,
     EarlyStart,
     earliest_funding_start,
+)
+from grants.models.eligibility import (
+    EligibilityAnswers,
+    amount_refusal,
+    applicant_kind_refusal,
+    eligibility_refusals,
 )
 from grants.models.payouts import (
     Payout,
@@ -230,6 +238,7 @@ __all__ = [
     "DocumentType",
     "DomainEvent",
     "EarlyStart",
+    "EligibilityAnswers",
     "FieldOfAction",
     "FileNumberSequence",
     "FinancingCategory",
@@ -267,8 +276,11 @@ __all__ = [
     "ThreadRead",
     "UnplannedIncome",
     "add_months",
+    "amount_in_range",
+    "amount_refusal",
     "appeal_period_over",
     "applicant_eligible",
+    "applicant_kind_refusal",
     "application_payable",
     "application_still_running",
     "approval_proposed",
@@ -278,6 +290,7 @@ __all__ = [
     "call_open",
     "committee_required",
     "earliest_funding_start",
+    "eligibility_refusals",
     "funding_period_over",
     "funding_period_started",
     "grant_requested",
@@ -290,6 +303,7 @@ __all__ = [
     "own_share_rule_met",
     "period_last_day",
     "period_within_limit",
+    "place_in_area",
     "plan_balances",
     "programme_rules_kept",
     "project_described",
@@ -302,5 +316,4 @@ __all__ = [
     "submission_path",
     "thread_attachment_path",
     "vote_requirement_met",
-    "within_cap",
 ]

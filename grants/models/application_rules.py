@@ -15,8 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from applicants.models import Membership
 from core.types import StrOrPromise
 from grants.models.base import CENT, ZERO, period_last_day
+from grants.models.eligibility import (
+    amount_refusal,
+    applicant_kind_refusal,
+    place_refusal,
+    start_refusal,
+)
 from grants.models.programmes import StaffRole, has_programme_role
-from grants.rules import AllOf, Permission, condition
+from grants.rules import AllOf, Permission, condition, rule
 
 if TYPE_CHECKING:
     from grants.models.applications import Application
@@ -240,9 +246,11 @@ def grant_requested(app: Application) -> bool:
     return app.plan.requested_amount > 0
 
 
-@condition(_("Die beantragte Zuwendung übersteigt den Höchstbetrag dieses Aufrufs."))
-def within_cap(app: Application) -> bool:
-    return app.plan.requested_amount <= app.call.cap
+@rule(_("Die beantragte Zuwendung liegt außerhalb der Spanne dieses Aufrufs."))
+def amount_in_range(app: Application) -> str | None:
+    requested = app.plan.requested_amount
+    # No grant at all is said by grant_requested, in the plan's own words.
+    return amount_refusal(app.call, requested) if requested > 0 else None
 
 
 @condition(_("Der Förderaufruf ist nicht geöffnet oder die Einreichungsfrist ist abgelaufen."))
@@ -255,15 +263,12 @@ def project_described(app: Application) -> bool:
     return bool(app.title and app.summary and app.goals and app.start_date and app.end_date)
 
 
-@condition(
-    _(
-        "Das Projekt darf nicht vor der Antragstellung beginnen (außer mit Antrag auf vorzeitigen Maßnahmebeginn)."
-    )
-)
-def not_started_yet(app: Application) -> bool:
-    return app.early_start_requested or (
-        app.start_date is not None and app.start_date > timezone.localdate()
-    )
+@rule(_("Das Projekt beginnt vor der Antragstellung ohne vorzeitigen Maßnahmebeginn."))
+def not_started_yet(app: Application) -> str | None:
+    # Without a start date the project is not described yet: project_described says so.
+    started = app.start_date is not None and app.start_date <= timezone.localdate()
+    early_start = app.early_start_requested or (started and app.early_start_consented)
+    return start_refusal(started, early_start)
 
 
 @condition(_("Die Projektlaufzeit überschreitet die Höchstlaufzeit des Programms."))
@@ -273,9 +278,15 @@ def period_within_limit(app: Application) -> bool:
     return app.end_date <= period_last_day(app.start_date, app.programme.max_project_months)
 
 
-@condition(_("Diese Art von Antragstellenden ist im Programm nicht antragsberechtigt."))
-def applicant_eligible(app: Application) -> bool:
-    return app.applicant.kind in app.programme.eligible_applicant_kinds
+@rule(_("Diese Art von Antragstellenden ist im Programm nicht antragsberechtigt."))
+def applicant_eligible(app: Application) -> str | None:
+    return applicant_kind_refusal(app.programme, app.applicant.kind)
+
+
+@rule(_("Das Projekt findet nicht im Gebiet des Programms statt."))
+def place_in_area(app: Application) -> str | None:
+    # The classification step offers only the programme's areas: any area chosen is inside.
+    return place_refusal(app.programme, app.areas.exists())
 
 
 @condition(_("Es fehlen Pflichtunterlagen."))

@@ -26,6 +26,7 @@ from grants.models.application_rules import (
     ApplicationState,
     PlanSummary,
     S,
+    amount_in_range,
     appeal_period_over,
     applicant_eligible,
     approval_proposed,
@@ -39,6 +40,7 @@ from grants.models.application_rules import (
     nothing_to_repay,
     own_share_rule_met,
     period_within_limit,
+    place_in_area,
     plan_balances,
     project_described,
     rejection_proposed,
@@ -46,7 +48,6 @@ from grants.models.application_rules import (
     required_documents_attached,
     something_to_repay,
     vote_requirement_met,
-    within_cap,
 )
 from grants.models.base import MONEY, ZERO, add_months, money
 from grants.models.decision_rules import programme_rules_kept
@@ -292,6 +293,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         )["s"]
         return max(ZERO, self.paid_amount - self.justified_amount - money(claimed))
 
+    @property
+    def early_start_consented(self) -> bool:
+        # Over the early starts as loaded: the case file prefetches them.
+        return any(e.state == "consented" for e in self.early_starts.all())
+
     def missing_document_types(self) -> list[DocumentType]:
         present = set(self.attachments.values_list("document_type_id", flat=True))
         return [
@@ -319,12 +325,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
         conditions=[
             project_described,
             applicant_eligible,
+            place_in_area,
             call_open,
             not_started_yet,
             period_within_limit,
             plan_balances,
             grant_requested,
-            within_cap,
+            amount_in_range,
             required_documents_attached,
         ],
     )
@@ -352,7 +359,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
             project_described,
             plan_balances,
             grant_requested,
-            within_cap,
+            amount_in_range,
             period_within_limit,
             required_documents_attached,
         ],
@@ -385,7 +392,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=[S.IN_REVIEW, S.VOTED],
         target=S.DECISION_PROPOSED,
         permission=CASE_WORKER,
-        conditions=[vote_requirement_met, plan_balances, within_cap, own_share_rule_met],
+        conditions=[vote_requirement_met, plan_balances, amount_in_range, own_share_rule_met],
     )
     def propose_approval(self) -> None:
         """First pair of eyes: proposes a funding notice."""

@@ -62,6 +62,14 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The letter is made by a background task after the confirmation commits. Failed attempts
+    # are kept here: the case file shows them, and the periodic job tries again.
+    letter_attempts = models.PositiveSmallIntegerField(
+        _("Versuche, den Bescheid zu erstellen"), default=0, editable=False
+    )
+    letter_error = models.TextField(
+        _("Fehler beim Erstellen des Bescheids"), blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("Entscheidung")

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from applicants.models import ApplicantKind, User
-from core import formatting
-from grants.models import Call, Programme, staff_roles
+from applicants.models import User
+from grants.models import Call, Programme, applicant_kind_refusal, staff_roles
 
 
 def programmes_for_staff(user: User, role: str | None = None) -> list[int]:
@@ -30,43 +27,6 @@ def calls_open(at: dt.datetime | None = None) -> QuerySet[Call]:
     )
 
 
-def eligibility_reasons(
-    call: Call,
-    *,
-    applicant_kind: str,
-    area_id: int | None,
-    started: bool,
-    amount: Decimal,
-) -> list[str]:
-    """Why a project does not fit a call, in plain German; empty if it fits."""
-    programme = call.programme
-    reasons = []
-    if applicant_kind not in programme.eligible_applicant_kinds:
-        kind = ApplicantKind(applicant_kind).label if applicant_kind in ApplicantKind.values else ""
-        reasons.append(
-            _("%(kind)s kann bei diesem Programm keinen Antrag stellen.") % {"kind": kind}
-        )
-    if area_id is None and programme.areas.exists():
-        reasons.append(_("Das Projekt muss im Gebiet des Programms stattfinden."))
-    if started:
-        reasons.append(
-            _(
-                "Ein Projekt, das schon begonnen hat, kann nicht mehr gefördert werden. Der "
-                "Antrag muss vor dem Beginn gestellt sein."
-            )
-        )
-    if amount > call.cap:
-        reasons.append(
-            _("Sie können höchstens %(cap)s beantragen.") % {"cap": formatting.eur(call.cap)}
-        )
-    if amount < programme.min_amount_per_application:
-        reasons.append(
-            _("Sie müssen mindestens %(min)s beantragen.")
-            % {"min": formatting.eur(programme.min_amount_per_application)}
-        )
-    return reasons
-
-
 def kinds_not_eligible(programme: Programme, kinds: set[str]) -> bool:
     """True if none of the user's applicant profiles may apply to ``programme``."""
-    return bool(kinds) and not kinds & set(programme.eligible_applicant_kinds)
+    return bool(kinds) and all(applicant_kind_refusal(programme, kind) for kind in kinds)

@@ -37,6 +37,7 @@ from grants.models import (
     FinancingLine,
     S,
     TargetGroup,
+    applicant_kind_refusal,
 )
 from grants.services.application_submissions import submission_create
 from grants.services.base import (
@@ -57,6 +58,9 @@ def application_create(*, actor: User, applicant: Applicant, call: Call, title: 
         raise NotPermitted(_("Sie handeln nicht für diese Antragsteller*in."))
     if not call.is_open():
         raise RuleViolated(_("Der Förderaufruf ist nicht geöffnet."))
+    refusal = applicant_kind_refusal(call.programme, applicant.kind)
+    if refusal:
+        raise RuleViolated(refusal)
     application = Application(
         programme=call.programme,
         call=call,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,13 @@ from grants.models import (
 )
 from grants.permissions import require_case_worker_of
 from grants.services import budgets, letters
-from grants.services.base import _require_reason, _unchanged, _unless_changed
+from grants.services.base import _require_reason, _unchanged, _unless_changed, logger
+from grants.tasks import make_decision_letter
+
+# A letter task normally finishes within seconds; the periodic job leaves it that long before
+# making the letter itself, and gives up (the case file shows the error) after so many tries.
+LETTER_GRACE = dt.timedelta(minutes=2)
+LETTER_MAX_ATTEMPTS = 5
 
 
 def _split_by_year(
@@ -262,10 +269,11 @@ def decision_confirm(
     """Second pair of eyes: confirms the pending proposal. An approval commits its amount
     against the budget of each fiscal year; if any budget falls short, nothing happens.
 
-    The letter (notice or rejection) is made after the commit, not here: WeasyPrint takes
-    a fraction of a second per letter, and the budget rows stay locked until the commit.
-    The decision's mail is written now and names the letter; the sender attaches it (and
-    makes it, should it still be missing), so no mail goes out without its notice."""
+    The letter (notice or rejection) is made by a background task enqueued after the commit,
+    not here: WeasyPrint takes seconds per letter, the budget rows stay locked until the
+    commit, and the person confirming should not wait for it. The decision's mail is written
+    now and names the letter; the sender attaches it (and makes it, should it still be
+    missing), so no mail goes out without its notice."""
     application = _unless_changed(application, seen)
     decision = application.pending_decision
     if decision is None:
@@ -294,7 +302,7 @@ def decision_confirm(
     decision.confirmed_by = actor
     decision.confirmed_at = timezone.now()
     decision.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    transaction.on_commit(partial(_letter_after_commit, decision.pk, actor.pk), robust=True)
+    transaction.on_commit(partial(_enqueue_letter, decision.pk), robust=True)
     # Announced last, so that the mail subscriber sees the confirmed decision.
     record(
         application,
@@ -335,9 +343,48 @@ def decision_letter_create(*, decision: Decision, actor: User | None = None) -> 
     return letters.letter_store(letter, pdf, decision=decision, kind=kind)
 
 
-def _letter_after_commit(decision_id: int, actor_id: int) -> None:
-    decision = Decision.objects.select_related("application").get(pk=decision_id)
-    decision_letter_create(decision=decision, actor=User.objects.get(pk=actor_id))
+def _enqueue_letter(decision_id: int) -> None:
+    try:
+        make_decision_letter.enqueue(decision_id=decision_id)
+    except Exception:
+        logger.exception(
+            "Could not enqueue the letter of decision %s; run_periodic makes it", decision_id
+        )
+
+
+def decision_letter_make(*, decision_id: int) -> Letter | None:
+    """The background step after a confirmation: makes the decision's letter. A failure is
+    kept on the decision (shown in the case file, tried again by :func:`decision_letters_catch_up`)
+    instead of being lost with the task."""
+    decision = Decision.objects.select_related("application", "confirmed_by").get(pk=decision_id)
+    try:
+        letter = decision_letter_create(decision=decision)
+    except Exception as exc:
+        logger.exception("Making the letter of decision %s failed", decision_id)
+        Decision.objects.filter(pk=decision_id).update(
+            letter_attempts=F("letter_attempts") + 1,
+            letter_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return None
+    if decision.letter_error:
+        Decision.objects.filter(pk=decision_id).update(letter_error="")
+    return letter
+
+
+def letters_missing() -> QuerySet[Decision]:
+    """Confirmed decisions still without their letter (task waiting, running, lost or failed)."""
+    return Decision.objects.filter(status=Decision.Status.CONFIRMED, letters__isnull=True)
+
+
+def decision_letters_catch_up(*, older_than: dt.timedelta = LETTER_GRACE) -> int:
+    """Periodic: makes the letters that the task did not make (its worker died, the enqueue
+    failed, the rendering failed) up to ``LETTER_MAX_ATTEMPTS`` times; returns how many."""
+    due = letters_missing().filter(
+        confirmed_at__lt=timezone.now() - older_than, letter_attempts__lt=LETTER_MAX_ATTEMPTS
+    )
+    return sum(
+        1 for pk in list(due.values_list("pk", flat=True)) if decision_letter_make(decision_id=pk)
+    )
 
 
 @transaction.atomic

@@ -33,7 +33,17 @@ urlpatterns = [
         name="project_autosave",
     ),
     path("antraege/<int:pk>/zielgruppen/", form.classification, name="classification"),
+    path(
+        "antraege/<int:pk>/zielgruppen/automatisch/",
+        autosave.classification_autosave,
+        name="classification_autosave",
+    ),
     path("antraege/<int:pk>/finanzplan/", form.plan, name="plan"),
+    path(
+        "antraege/<int:pk>/finanzplan/automatisch/",
+        autosave.plan_autosave,
+        name="plan_autosave",
+    ),
     path("antraege/<int:pk>/finanzplan/summen/", form.plan_summary, name="plan_summary"),
     path("antraege/<int:pk>/anlagen/", files.attachments, name="attachments"),
     path(

@@ -28,6 +28,7 @@ urlpatterns = [
     path("antraege/<int:pk>/nachrichten/", correspondence.message_post, name="messages"),
     path("antraege/<int:pk>/belegliste.xlsx", proof.receipts_xlsx, name="receipts_xlsx"),
     path("antraege/<int:pk>/schreiben/<int:letter_id>/", letters.letter_download, name="letter"),
+    path("antraege/<int:pk>/schreiben/", letters.letters_fragment, name="letters"),
     # Before the steps' route, which would take "antrag" for a step's slug.
     path("antraege/<int:pk>/antrag/", answers.answers, name="answers"),
     path(

@@ -282,7 +282,7 @@ def test_grant_over_the_cap_is_refused(client, world, app):
         ),
     )
 
-    assert "Höchstbetrag von 50.000,00 €" in response.content.decode()
+    assert "Sie können höchstens 50.000,00 € beantragen." in response.content.decode()
     assert app.plan == before
 
 

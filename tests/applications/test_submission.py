@@ -77,7 +77,7 @@ def test_unbalanced_plan_is_refused(world):
 def test_cap_of_the_call_is_enforced(world):
     world.call.max_amount_per_application = Decimal("5000.00")
     world.call.save()
-    assert_refused(draft(world), world.owner, "Höchstbetrag")
+    assert_refused(draft(world), world.owner, "Sie können höchstens 5.000,00 € beantragen.")
 
 
 def test_closed_call_is_refused(world):
@@ -115,7 +115,7 @@ def test_period_longer_than_the_programme_allows_is_refused(world):
 def test_ineligible_applicant_kind_is_refused(world):
     world.programme.eligible_applicant_kinds = [ApplicantKind.INDIVIDUAL]
     world.programme.save()
-    assert_refused(draft(world), world.owner, "nicht antragsberechtigt")
+    assert_refused(draft(world), world.owner, "kann bei diesem Programm keinen Antrag stellen")
 
 
 def test_plan_without_grant_is_refused(world):

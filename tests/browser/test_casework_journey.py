@@ -49,7 +49,9 @@ def shot(page: Page, axe_check, name: str) -> None:
     take(page, f"casework-{name}")
 
 
-def test_case_work_journey(page: Page, live_server, axe_check) -> None:
+def test_case_work_journey(page: Page, live_server, axe_check, settings) -> None:
+    # The notice's task runs at once here, as a worker beside `make run` would run it.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     world = build_world()
     ChecklistItem.objects.create(programme=world.programme, code="deadline", name="Fristgerecht")
     AssessmentCriterion.objects.create(programme=world.programme, code="goals", name="Ziele")

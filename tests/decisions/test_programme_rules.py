@@ -50,6 +50,7 @@ def _in_review(world, *, costs, own, start=None, end=None):
         start_date=start or today + dt.timedelta(days=1),
         end_date=end or today + dt.timedelta(days=20),
     )
+    app.areas.set(world.programme.areas.all()[:1])
     add_plan(app, costs=costs, own=own)
     return advance(app, world, S.IN_REVIEW)
 
@@ -305,6 +306,7 @@ def test_submission_refuses_24_months_and_one_day(region_world):
         start_date=start,
         end_date=period_last_day(start, 24) + dt.timedelta(days=1),
     )
+    app.areas.set(region_world.programme.areas.all()[:1])
     add_plan(app, costs=D("30000.00"), own=D("0.00"))
     with pytest.raises(RuleViolated, match="überschreitet die Höchstlaufzeit"):
         application_submit(application=app, actor=region_world.owner)

@@ -26,6 +26,7 @@ from grants.services.proof import (
     proof_check_create,
     repayment_claim_create,
 )
+from grants.tasks import make_decision_letter
 from notifications import outbox
 from notifications.models import Kind, Message, MessageTemplate
 from tests.factories import World, advance, draft, pay
@@ -214,6 +215,8 @@ def test_the_letter_made_after_the_commit_is_attached_when_the_mail_is_sent(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         app = advance(draft(world), world, S.APPROVED)
+    # The task enqueued after the commit, run here in the worker's place.
+    make_decision_letter.call(decision_id=app.decisions.get().pk)
     letter = Letter.objects.get(application=app)
     assert letter.decision == app.decisions.get()
 

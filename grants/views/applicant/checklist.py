@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from grants.lifecycle import transition_of
 from grants.models import (
     Application,
+    amount_in_range,
     applicant_eligible,
     call_open,
     grant_requested,
     not_started_yet,
     period_within_limit,
+    place_in_area,
     plan_balances,
     project_described,
     required_documents_attached,
-    within_cap,
 )
 from grants.views.applicant.common import S, _stored_figures
 
@@ -110,27 +111,24 @@ def missing_items(application: Application) -> list[Missing]:
     explained = {
         project_described: "project",
         period_within_limit: "project",
+        place_in_area: "classification",
         plan_balances: "plan",
         grant_requested: "plan",
-        within_cap: "plan",
+        amount_in_range: "plan",
         required_documents_attached: "attachments",
     }
+    # Where the rules that no detailed check above explains are fixed.
+    fixed_at = {applicant_eligible: "profile", call_open: "programmes", not_started_yet: "project"}
     steps_with_items = {item.step for item in found}
     name = "submit" if application.state == S.DRAFT else "resubmit"
     transition = transition_of(application, name)
     for condition in transition.conditions if transition else []:
-        if condition(application):
+        refusal = condition.refusal_for(application)
+        if refusal is None:
             continue
         step = explained.get(condition)
         if step is not None and step in steps_with_items:
             continue
-        if condition is applicant_eligible:
-            step = "profile"
-        elif condition is call_open:
-            step = "programmes"
-        elif condition is not_started_yet:
-            step = step or "project"
-        else:
-            step = step or "check"
-        found.append(Missing(str(condition.message), step, at(step) if step != "check" else ""))
+        step = step or fixed_at.get(condition, "check")
+        found.append(Missing(refusal, step, at(step) if step != "check" else ""))
     return found

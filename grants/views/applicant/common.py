@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from core.formatting import eur
 from grants.forms.correspondence import RequestItemAnswerForm
-from grants.models import Application, ApplicationState, FinancingKind, PlanSummary, RepaymentClaim
+from grants.models import (
+    Application,
+    ApplicationState,
+    Call,
+    FinancingKind,
+    PlanSummary,
+    RepaymentClaim,
+    amount_refusal,
+)
 from grants.selectors.correspondence import open_request
 
 S = ApplicationState
@@ -94,12 +102,12 @@ class PlanFigures:
     """What the plan step shows as totals; the same for the page and the live update."""
 
     summary: PlanSummary
-    cap: Decimal
+    call: Call
     min_own_share_percent: Decimal
 
     @property
-    def within_cap(self) -> bool:
-        return self.summary.requested_amount <= self.cap
+    def cap(self) -> Decimal:
+        return self.call.cap
 
     @property
     def own_share_ok(self) -> bool:
@@ -128,18 +136,19 @@ class PlanFigures:
                 _("Bitte tragen Sie als Einnahme die beantragte Zuwendung ein (Art „%(kind)s“).")
                 % {"kind": FinancingKind.GRANT.label}
             )
-        if not self.within_cap:
-            found.append(
-                _("Die beantragte Zuwendung ist höher als der Höchstbetrag von %(cap)s.")
-                % {"cap": eur(self.cap)}
-            )
+        # The amount rule the submission enforces; no grant at all is said above.
+        refusal = summary.requested_amount > 0 and amount_refusal(
+            self.call, summary.requested_amount
+        )
+        if refusal:
+            found.append(refusal)
         return found
 
 
 def _stored_figures(application: Application) -> PlanFigures:
     return PlanFigures(
         summary=application.plan,
-        cap=application.call.cap,
+        call=application.call,
         min_own_share_percent=application.programme.min_own_share_percent,
     )
 

@@ -103,6 +103,9 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if decision and decision.outcome == Decision.Outcome.REJECT
             else None,
             "letters": letters,
+            # Made in the background after the confirmation: said until it is there.
+            "letter_pending": decision is not None
+            and not any(letter.decision_id == decision.pk for letter in letters),
             "can_withdraw": lifecycle.is_offered(application, "withdraw", request.user),
             "can_waive": lifecycle.is_offered(application, "waive_appeal", request.user),
             "waive_form": WaiveForm(),

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from applicants import selectors as applicant_selectors
 from grants.forms.eligibility import EligibilityForm
-from grants.models import Call
-from grants.selectors.programmes import eligibility_reasons
+from grants.models import Call, eligibility_refusals
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,13 +25,8 @@ def eligibility(request: HttpRequest, call_pk: int) -> HttpResponse:
     )
     reasons = None
     if request.method == "POST" and form.is_valid():
-        reasons = eligibility_reasons(
-            call,
-            applicant_kind=form.cleaned_data["applicant_kind"],
-            area_id=form.area_id(),
-            started=form.cleaned_data["started"] == "yes",
-            amount=form.cleaned_data["amount"],
-        )
+        # The rules the submission enforces, asked with the answers typed here.
+        reasons = list(eligibility_refusals(call, form.answers()).values())
     return render(
         request,
         "grants/applicant/eligibility.html",

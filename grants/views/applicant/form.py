@@ -64,7 +64,7 @@ def start(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
         return redirect(
             f"{reverse('applicants:applicant_create')}?next={reverse('portal:start', args=[call.pk])}"
         )
-    form = StartForm(_data(request), applicants=applicants)
+    form = StartForm(_data(request), applicants=applicants, call=call)
     refusal = None
     if not call.is_open():
         refusal = [_("Dieser Förderaufruf ist nicht geöffnet. Anträge sind zurzeit nicht möglich.")]
@@ -180,6 +180,11 @@ def project(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def save_classification(application: Application, actor, data: dict) -> None:
+    """The classification step's answers, from the step's form or from its autosave."""
+    application_update_classification(application=application, actor=actor, **data)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def classification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -198,9 +203,7 @@ def classification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
-            application_update_classification(
-                application=application, actor=request.user, **form.cleaned_data
-            )
+            save_classification(application, request.user, form.cleaned_data)
         except ActionRefused as exc:
             refusal = _refused(request, exc)
         else:
@@ -241,7 +244,7 @@ def _figures_from_rows(
             own_share=own,
             requested_amount=grant,
         ),
-        cap=application.call.cap,
+        call=application.call,
         min_own_share_percent=application.programme.min_own_share_percent,
     )
 
@@ -275,12 +278,7 @@ def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 refusal = figures.problems
             else:
                 try:
-                    application_replace_plan(
-                        application=application,
-                        actor=request.user,
-                        costs=[_plan_line(row) for row in costs.rows()],
-                        financing=[_plan_line(row) for row in financing.rows()],
-                    )
+                    save_plan(application, request.user, costs, financing)
                 except ActionRefused as exc:
                     refusal = _refused(request, exc)
                 else:
@@ -303,6 +301,16 @@ def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             figures=figures,
             refusal=refusal,
         ),
+    )
+
+
+def save_plan(application: Application, actor, costs, financing) -> None:
+    """The plan as typed (valid formsets), from the step's form or from its autosave."""
+    application_replace_plan(
+        application=application,
+        actor=actor,
+        costs=[_plan_line(row) for row in costs.rows()],
+        financing=[_plan_line(row) for row in financing.rows()],
     )
 
 

@@ -47,7 +47,13 @@ from grants.services.base import MAX_LINE_AMOUNT, application_seen
 from grants.services.correspondence import thread_mark_read
 from grants.services.payouts import PROOF_UNDER_CHECK_STATES
 from grants.views.casework.access import application_for_case_worker
+from grants.views.casework.letters import letters_context
 from grants.views.casework.steps import STEPS
+
+
+def payout_form_id(payout: Payout, slug: str) -> str:
+    """Ids of a payout's inline form, unique in the file, so the summary can link to its field."""
+    return f"{slug}-{payout.pk}-%s"
 
 
 def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
@@ -82,6 +88,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         payout.can_certify = is_offered(payout, "certify", user)
         payout.can_order = is_offered(payout, "order", user)
         payout.can_cancel = is_offered(payout, "cancel", user)
+        payout.cancel_form = f.PayoutCancelForm(auto_id=payout_form_id(payout, "stornieren"))
         payout.order_refusal = (
             refusals(payout, "order", user)
             if payout.state == Payout.State.CERTIFIED and not payout.can_order
@@ -92,6 +99,12 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         claim.can_settle = is_offered(claim, "settle", user)
     proof_check = app.proof_checks.prefetch_related("lines__cost_line").first()
     cost_lines = list(app.cost_lines.select_related("category"))
+    letters = list(app.letters.all())
+    decisions = list(
+        app.decisions.select_related("proposed_by", "confirmed_by").prefetch_related(
+            "year_amounts", "planned_instalments"
+        )
+    )
     return {
         "application": app,
         "seen": application_seen(app),
@@ -103,12 +116,8 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "standard_documents": standard_documents_of(app),
         "thread_attachments": thread_attachments_of(app),
         "receipt_files": receipt_files_of(app),
-        "letters": list(app.letters.all()),
-        "decisions": list(
-            app.decisions.select_related("proposed_by", "confirmed_by").prefetch_related(
-                "year_amounts", "planned_instalments"
-            )
-        ),
+        **letters_context(app, letters, decisions),
+        "decisions": decisions,
         "assessment": app.assessments.select_related("author")
         .prefetch_related("checklist_answers__item", "scores__criterion")
         .first(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from grants.errors import ActionRefused
 from grants.forms import casework as f
 from grants.models import (
     Application,
+    Decision,
     Letter,
     LetterKind,
     LetterTemplate,
@@ -22,6 +25,7 @@ from grants.models import (
 from grants.permissions import casework_programmes
 from grants.services import letters
 from grants.services.decisions import (
+    LETTER_MAX_ATTEMPTS,
     letter_template_save,
 )
 from grants.views.casework.access import application_for_case_worker, require_case_worker
@@ -38,6 +42,29 @@ def letter_download(request: AuthenticatedHttpRequest, pk: int, letter_id: int) 
         filename=letter.filename,
         content_type="application/pdf",
     )
+
+
+def letters_context(
+    app: Application, letters: list[Letter], decisions: list[Decision]
+) -> dict[str, Any]:
+    """The file's letters and the confirmed decisions whose letter is still being made."""
+    made = {letter.decision_id for letter in letters}
+    pending = [d for d in decisions if d.status == Decision.Status.CONFIRMED and d.pk not in made]
+    return {
+        "application": app,
+        "letters": letters,
+        "letters_pending": pending,
+        "max_letter_attempts": LETTER_MAX_ATTEMPTS,
+    }
+
+
+@login_required
+@require_GET
+def letters_fragment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """htmx: the file's letters, asked again while a decision's letter is being made."""
+    app = application_for_case_worker(request, pk)
+    context = letters_context(app, list(app.letters.all()), list(app.decisions.all()))
+    return render(request, "grants/casework/_letters.html", context)
 
 
 @login_required

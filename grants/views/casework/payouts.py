@@ -37,7 +37,7 @@ from grants.services.proof import (
     repayment_claim_record_repayment,
 )
 from grants.views.casework.access import application_for_case_worker
-from grants.views.casework.file import changed_meanwhile_response
+from grants.views.casework.file import changed_meanwhile_response, file_context, payout_form_id
 
 # slug: (service, form, what the step did, for the message)
 PAYOUT_STEPS: dict[str, tuple[Callable[..., Any], type[forms.Form], StrOrPromise]] = {
@@ -59,23 +59,34 @@ def payout_step(request: AuthenticatedHttpRequest, payout_id: int, slug: str) ->
     if slug not in PAYOUT_STEPS:
         raise Http404
     service, form_class, done = PAYOUT_STEPS[slug]
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte geben Sie einen Grund an."))
-    else:
+    form = form_class(request.POST, auto_id=payout_form_id(payout, slug))
+    status = 422
+    if form.is_valid():
         try:
             service(payout=payout, actor=request.user, **form.cleaned_data)
-        except NotPermitted as refused:
-            messages.error(request, " ".join(refused.messages))
         except ActionRefused as refused:
-            messages.error(request, " ".join(refused.messages))
+            # Refused for this person (four eyes) or by a rule: said in the summary.
+            status = 403 if isinstance(refused, NotPermitted) else 422
+            for message in refused.messages:
+                form.add_error(None, message)
         else:
             messages.success(
                 request,
                 _("Auszahlung über %(amount)s € %(done)s.")
                 % {"amount": payout.amount, "done": done},
             )
-    return redirect(reverse("casework:file", args=[payout.application_id]) + "#auszahlungen")
+            return redirect(
+                reverse("casework:file", args=[payout.application_id]) + "#auszahlungen"
+            )
+    # The file again, with the summary on top and this payout's form as typed.
+    app = application_for_case_worker(request, payout.application_id)
+    context = file_context(request, app)
+    context["payout_form"] = form
+    if slug == "stornieren":
+        for row in context["payouts"]:
+            if row.pk == payout.pk:
+                row.cancel_form = form
+    return render(request, "grants/casework/file.html", context, status=status)
 
 
 @login_required

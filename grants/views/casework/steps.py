@@ -161,10 +161,8 @@ STEPS: dict[str, Step] = {
             decision_confirm,
             ("approve", "reject"),
             shows_proposal=True,
-            busy=gettext_lazy(
-                "Die Entscheidung wird gebucht und der Bescheid erstellt. "
-                "Das dauert einige Sekunden …"
-            ),
+            # The letter is made in the background afterwards; the file says when it is there.
+            busy=gettext_lazy("Die Entscheidung wird gebucht …"),
         ),
         Step(
             "zurueckgeben",

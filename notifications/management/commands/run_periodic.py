@@ -1,4 +1,4 @@
-"""The one periodic job: deadlines, reminders, digests, outbox. Run it every few minutes from
+"""The one periodic job: deadlines, letters still missing, reminders, digests, outbox. Run it every few minutes from
 cron or a systemd timer (docs/operations.md); running it twice, or on two machines at once,
 changes nothing the second time."""
 
@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from grants.services.applications import run_deadlines
+from grants.services.decisions import decision_letters_catch_up
 from notifications import outbox, periodic
 
 logger = logging.getLogger(__name__)
@@ -36,8 +38,10 @@ class Command(BaseCommand):
         failures: list[str] = []
         # Each step runs even when an earlier one fails: a broken application must not stop
         # every reminder.
-        steps = [
+        steps: list[tuple[str, Callable[[], object]]] = [
             ("deadlines", run_deadlines),
+            # Before the outbox: a decision's mail goes out with its letter.
+            ("letters", decision_letters_catch_up),
             ("reminders", lambda: periodic.send_reminders(today)),
             ("digests", lambda: periodic.send_digests()),
             ("released", outbox.release_stale),
