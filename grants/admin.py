@@ -212,6 +212,17 @@ class BudgetAdmin(GroupedByProgramme, SimpleHistoryAdmin):
     readonly_fields = ["committed"]
     inlines = [BudgetEntryInline]
 
+    def get_object(self, request, object_id, from_field=None):
+        """A save locks the budget row for the whole of the admin's transaction (the change
+        view runs in one): an approval booking meanwhile waits, so the check against what is
+        committed (``Budget.clean``) and the save both see the latest commitment, and the
+        save never writes back a stale ``committed``. Without it, an approval between the
+        check and the save ended in the database's refusal (500) or lost its booking."""
+        budget = super().get_object(request, object_id, from_field)
+        if budget is None or request.method != "POST":
+            return budget
+        return Budget.objects.select_for_update().get(pk=budget.pk)
+
     @admin.display(description=_("verfügbar"))
     def available(self, obj: Budget):
         return obj.available
