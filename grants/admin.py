@@ -18,6 +18,7 @@ from grants.models import (
     CostLine,
     Decision,
     DocumentType,
+    EarlyStart,
     FieldOfAction,
     FinancingCategory,
     FinancingLine,
@@ -313,6 +314,44 @@ class ApplicationAdmin(admin.ModelAdmin):
 class PayoutAdmin(admin.ModelAdmin):
     list_display = ["application", "state", "amount", "due_date", "certified_by", "ordered_by"]
     list_filter = ["state", "application__programme"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EarlyStartStatusChangeInline(StatusChangeInline):
+    fk_name = "early_start"
+
+
+@admin.register(EarlyStart)
+class EarlyStartAdmin(admin.ModelAdmin):
+    """Early starts are decisions: requested by the applicant, consented or refused by a case
+    worker through the case file, each step checked and recorded. Here they are read only."""
+
+    list_display = [
+        "application",
+        "programme",
+        "state",
+        "requested_start",
+        "allowed_from",
+        "requested_at",
+        "decided_at",
+    ]
+    list_filter = ["application__programme", "state", "requested_at"]
+    list_select_related = ["application__programme"]
+    search_fields = ["application__file_number"]
+    date_hierarchy = "requested_at"
+    inlines = [EarlyStartStatusChangeInline]
+
+    @admin.display(description=_("Förderprogramm"), ordering="application__programme__name")
+    def programme(self, obj: EarlyStart) -> str:
+        return str(obj.application.programme)
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
