@@ -293,7 +293,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return max(ZERO, self.paid_amount - self.justified_amount - money(claimed))
 
     def missing_document_types(self) -> list[DocumentType]:
+        """The required document types with no file: an attachment of that type, or a file
+        sent in answer to an item of a Nachforderung that asked for that type."""
         present = set(self.attachments.values_list("document_type_id", flat=True))
+        present.update(
+            self.request_items.filter(
+                document_type__isnull=False, answer__attachments__isnull=False
+            ).values_list("document_type_id", flat=True)
+        )
         return [
             doc
             for doc in self.programme.document_types.filter(
