@@ -168,10 +168,10 @@ def request_item_answer(
     item: RequestItem,
     actor: User,
     text: str,
-    upload: UploadedFile | None = None,
+    uploads: Sequence[UploadedFile] = (),
 ) -> ThreadMessage:
     """The applicant's answer to one item: a message of the thread with the text and the
-    file. An item is answered once; a second answer (another member, a second tab) is
+    files. An item is answered once; a second answer (another member, a second tab) is
     refused and changes nothing."""
     application = Application.objects.select_for_update().get(pk=item.application_id)
     if thread_side(application, actor):
@@ -185,7 +185,7 @@ def request_item_answer(
         application=application,
         actor=actor,
         body=text,
-        uploads=[upload] if upload is not None else [],
+        uploads=uploads,
     )
     claimed = RequestItem.objects.filter(pk=item.pk, answer__isnull=True).update(answer=message)
     if not claimed:

@@ -48,7 +48,7 @@ def _answer(world, item, upload=True):
         item=item,
         actor=world.owner,
         text="Anbei.",
-        upload=SimpleUploadedFile("satzung.pdf", PDF) if upload else None,
+        uploads=[SimpleUploadedFile("satzung.pdf", PDF)] if upload else [],
     )
 
 
