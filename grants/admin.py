@@ -283,8 +283,22 @@ class DecisionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record of the procedure: shown, never added, edited or deleted here (its steps go
+    through the services, which check and record them)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(RecordAdmin):
     list_display = ["file_number", "title", "applicant", "programme", "state", "approved_amount"]
     list_filter = ["programme", "state"]
     search_fields = ["file_number", "title", "applicant__name"]
@@ -297,32 +311,18 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + [
+        return [
+            *super().get_readonly_fields(request, obj),
             "target_groups",
             "fields_of_action",
             "areas",
         ]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Payout)
-class PayoutAdmin(admin.ModelAdmin):
+class PayoutAdmin(RecordAdmin):
     list_display = ["application", "state", "amount", "due_date", "certified_by", "ordered_by"]
     list_filter = ["state", "application__programme"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class EarlyStartStatusChangeInline(StatusChangeInline):
@@ -330,7 +330,7 @@ class EarlyStartStatusChangeInline(StatusChangeInline):
 
 
 @admin.register(EarlyStart)
-class EarlyStartAdmin(admin.ModelAdmin):
+class EarlyStartAdmin(RecordAdmin):
     """Early starts are decisions: requested by the applicant, consented or refused by a case
     worker through the case file, each step checked and recorded. Here they are read only."""
 
@@ -352,15 +352,6 @@ class EarlyStartAdmin(admin.ModelAdmin):
     @admin.display(description=_("Förderprogramm"), ordering="application__programme__name")
     def programme(self, obj: EarlyStart) -> str:
         return str(obj.application.programme)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(RepaymentClaim)

@@ -10,16 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants.models import User
 from grants.models import ApplicationState, EarlyStart
 from grants.services.early_start import early_start_decide, early_start_request
 from tests.factories import advance, draft
-
-
-@pytest.fixture
-def admin_client_(client, world):
-    client.force_login(User.objects.create_superuser("root@example.org", "x"))
-    return client
 
 
 @pytest.fixture
@@ -39,13 +32,13 @@ def early_start(world):
     )
 
 
-def test_the_list_answers_with_german_labels_filters_and_search(admin_client_, early_start):
+def test_the_list_answers_with_german_labels_filters_and_search(admin_client, early_start):
     url = reverse("admin:grants_earlystart_changelist")
-    page = admin_client_.get(url).content.decode()
+    page = admin_client.get(url).content.decode()
     assert early_start.application.file_number in page
     for label in ("Förderprogramm", "Status", "Gewünschter Beginn", "Beantragt am"):
         assert label in page
-    filtered = admin_client_.get(
+    filtered = admin_client.get(
         url,
         {
             "state": "refused",
@@ -54,16 +47,16 @@ def test_the_list_answers_with_german_labels_filters_and_search(admin_client_, e
     )
     assert filtered.status_code == 200
     assert early_start.application.file_number in filtered.content.decode()
-    assert "0 Vorzeitige" in admin_client_.get(url, {"state": "consented"}).content.decode()
-    found = admin_client_.get(url, {"q": early_start.application.file_number})
+    assert "0 Vorzeitige" in admin_client.get(url, {"state": "consented"}).content.decode()
+    found = admin_client.get(url, {"q": early_start.application.file_number})
     assert early_start.application.file_number in found.content.decode()
-    missing = admin_client_.get(url, {"q": "WIR2-1999-9999"}).content.decode()
+    missing = admin_client.get(url, {"q": "WIR2-1999-9999"}).content.decode()
     assert "0 Vorzeitige" in missing
 
 
-def test_the_page_shows_the_decision_and_its_steps_read_only(admin_client_, early_start):
+def test_the_page_shows_the_decision_and_its_steps_read_only(admin_client, early_start):
     url = reverse("admin:grants_earlystart_change", args=[early_start.pk])
-    response = admin_client_.get(url)
+    response = admin_client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Kein Grund für Eile erkennbar." in page
@@ -72,9 +65,9 @@ def test_the_page_shows_the_decision_and_its_steps_read_only(admin_client_, earl
     assert "Antrag" in page and "Entschieden von" in page
 
 
-def test_the_state_cannot_be_changed_by_posting(admin_client_, early_start, world):
+def test_the_state_cannot_be_changed_by_posting(admin_client, early_start, world):
     url = reverse("admin:grants_earlystart_change", args=[early_start.pk])
-    admin_client_.post(
+    admin_client.post(
         url,
         {
             "state": EarlyStart.State.CONSENTED,
@@ -89,8 +82,8 @@ def test_the_state_cannot_be_changed_by_posting(admin_client_, early_start, worl
     assert early_start.status_changes.count() == 2
 
 
-def test_early_starts_cannot_be_added_or_deleted_in_the_admin(admin_client_, early_start):
-    assert admin_client_.get(reverse("admin:grants_earlystart_add")).status_code == 403
+def test_early_starts_cannot_be_added_or_deleted_in_the_admin(admin_client, early_start):
+    assert admin_client.get(reverse("admin:grants_earlystart_add")).status_code == 403
     delete = reverse("admin:grants_earlystart_delete", args=[early_start.pk])
-    assert admin_client_.post(delete, {"post": "yes"}).status_code == 403
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert EarlyStart.objects.filter(pk=early_start.pk).exists()
