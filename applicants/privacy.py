@@ -62,7 +62,7 @@ class _Zip:
         return path
 
 
-def _application_data(application: Application, archive: _Zip) -> dict[str, Any]:
+def _application_data(application: Application, archive: _Zip, user_id: int) -> dict[str, Any]:
     folder = f"antraege/{application.file_number or application.pk}"
     return {
         **_plain_fields(application, exclude=("state",)),
@@ -92,6 +92,7 @@ def _application_data(application: Application, archive: _Zip) -> dict[str, Any]
             }
             for letter in application.letters.all()
         ],
+        "messages": _messages(application, archive, folder, user_id),
         # When the application reached which state; who acted and staff notes are the
         # funder's internal records.
         "history": [
@@ -101,6 +102,44 @@ def _application_data(application: Application, archive: _Zip) -> dict[str, Any]
             ).order_by("created_at", "pk")
         ],
     }
+
+
+def _messages(
+    application: Application, archive: _Zip, folder: str, user_id: int
+) -> list[dict[str, Any]]:
+    """The message thread: which side wrote, whether it was this account, when, the text, the
+    item of a Nachforderung it answers, the files. Other people's names are left out, as with
+    every relation here."""
+    messages = application.thread_messages.select_related("answered_item").prefetch_related(
+        "attachments"
+    )
+    rows = []
+    for message in messages:
+        item = getattr(message, "answered_item", None)
+        rows.append(
+            {
+                "written_at": message.created_at,
+                "from": _("Förderstelle") if message.from_staff else _("Antragsteller*in"),
+                "written_by_you": message.author_id == user_id,
+                "body": message.body,
+                "answers_item": item.text if item else None,
+                "attachments": [
+                    {
+                        "name": attachment.original_name,
+                        "content_type": attachment.content_type,
+                        "size": attachment.size,
+                        "file": archive.add_file(
+                            f"{folder}/nachrichten",
+                            attachment.pk,
+                            attachment.original_name,
+                            attachment.file,
+                        ),
+                    }
+                    for attachment in message.attachments.all()
+                ],
+            }
+        )
+    return rows
 
 
 def _applicant_data(membership: Membership, archive: _Zip) -> dict[str, Any]:
@@ -121,7 +160,7 @@ def _applicant_data(membership: Membership, archive: _Zip) -> dict[str, Any]:
             for document in applicant.standard_documents.all()
         ],
         "applications": [
-            _application_data(application, archive)
+            _application_data(application, archive, membership.user_id)
             for application in applicant.applications.order_by("pk")
         ],
     }

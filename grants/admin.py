@@ -18,6 +18,7 @@ from grants.models import (
     CostLine,
     Decision,
     DocumentType,
+    EarlyStart,
     FieldOfAction,
     FinancingCategory,
     FinancingLine,
@@ -212,6 +213,17 @@ class BudgetAdmin(GroupedByProgramme, SimpleHistoryAdmin):
     readonly_fields = ["committed"]
     inlines = [BudgetEntryInline]
 
+    def get_object(self, request, object_id, from_field=None):
+        """A save locks the budget row for the whole of the admin's transaction (the change
+        view runs in one): an approval booking meanwhile waits, so the check against what is
+        committed (``Budget.clean``) and the save both see the latest commitment, and the
+        save never writes back a stale ``committed``. Without it, an approval between the
+        check and the save ended in the database's refusal (500) or lost its booking."""
+        budget = super().get_object(request, object_id, from_field)
+        if budget is None or request.method != "POST":
+            return budget
+        return Budget.objects.select_for_update().get(pk=budget.pk)
+
     @admin.display(description=_("verfügbar"))
     def available(self, obj: Budget):
         return obj.available
@@ -271,8 +283,22 @@ class DecisionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record of the procedure: shown, never added, edited or deleted here (its steps go
+    through the services, which check and record them)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(RecordAdmin):
     list_display = ["file_number", "title", "applicant", "programme", "state", "approved_amount"]
     list_filter = ["programme", "state"]
     search_fields = ["file_number", "title", "applicant__name"]
@@ -285,32 +311,47 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + [
+        return [
+            *super().get_readonly_fields(request, obj),
             "target_groups",
             "fields_of_action",
             "areas",
         ]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Payout)
-class PayoutAdmin(admin.ModelAdmin):
+class PayoutAdmin(RecordAdmin):
     list_display = ["application", "state", "amount", "due_date", "certified_by", "ordered_by"]
     list_filter = ["state", "application__programme"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
+class EarlyStartStatusChangeInline(StatusChangeInline):
+    fk_name = "early_start"
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+
+@admin.register(EarlyStart)
+class EarlyStartAdmin(RecordAdmin):
+    """Early starts are decisions: requested by the applicant, consented or refused by a case
+    worker through the case file, each step checked and recorded. Here they are read only."""
+
+    list_display = [
+        "application",
+        "programme",
+        "state",
+        "requested_start",
+        "allowed_from",
+        "requested_at",
+        "decided_at",
+    ]
+    list_filter = ["application__programme", "state", "requested_at"]
+    list_select_related = ["application__programme"]
+    search_fields = ["application__file_number"]
+    date_hierarchy = "requested_at"
+    inlines = [EarlyStartStatusChangeInline]
+
+    @admin.display(description=_("Förderprogramm"), ordering="application__programme__name")
+    def programme(self, obj: EarlyStart) -> str:
+        return str(obj.application.programme)
 
 
 @admin.register(RepaymentClaim)

@@ -43,8 +43,11 @@ from grants.models import (
     Payout,
     Programme,
     RepaymentClaim,
+    RequestItem,
     StaffRole,
     StatusChange,
+    ThreadAttachment,
+    ThreadMessage,
     UnplannedIncome,
 )
 from grants.selectors.payouts import commitment_by_year, payouts_by_year
@@ -228,6 +231,25 @@ class SeedDemoTests(TestCase):
         text = " ".join(reader.pages[0].extract_text().split())
         assert attachment.application.title in text
         assert "Projektbeschreibung" in text
+
+    def test_the_demo_shows_message_threads_with_a_nachforderung_answered_item_by_item(self):
+        both_sides = ThreadMessage.objects.values("application").annotate(
+            sides=Count("from_staff", distinct=True)
+        )
+        assert len([row for row in both_sides if row["sides"] == 2]) >= 2
+        mentoring = Application.objects.get(title__startswith="Vorstandsmentoring")
+        items = list(mentoring.request_items.order_by("position"))
+        assert len(items) == 2 and all(item.answered for item in items)
+        assert items[1].answer.attachments.count() == 2
+        assert mentoring.state != ApplicationState.CHANGES_REQUESTED
+        # One request is still half answered, so the demo shows an open item too.
+        open_items = RequestItem.objects.filter(
+            application__state=ApplicationState.CHANGES_REQUESTED, answer__isnull=True
+        )
+        assert open_items.exists()
+        attachment = ThreadAttachment.objects.first()
+        with attachment.file.open("rb") as stored:
+            PdfReader(BytesIO(stored.read()), strict=True)
 
     def test_each_decision_was_confirmed_with_its_letter(self):
         confirmed = Decision.objects.filter(status=Decision.Status.CONFIRMED)

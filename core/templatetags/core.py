@@ -1,6 +1,7 @@
 """The project's one template-tag library: ``{% load core %}``.
 
 {{ amount|eur }}        1.234,56 €   (a dash when there is none)
+{{ iban|iban_masked }}  DE** **** **** **** **30 00
 {{ rate|percent }}      12,5 %
 {{ day|day }}           26.11.2026
 {{ fiscal_year|year }}  2026         (never 2.026)
@@ -36,6 +37,17 @@ def iban(value: str | None) -> str:
         return EMPTY
     compact = str(value).replace(" ", "")
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+@register.filter
+def iban_masked(value: str | None) -> str:
+    """An IBAN with all but its country and last four digits hidden, for lists and pages that
+    more people see than the account holder: enough to recognise the account, not to use it."""
+    if not value:
+        return EMPTY
+    compact = str(value).replace(" ", "")
+    masked = compact[:2] + "*" * (len(compact) - 6) + compact[-4:]
+    return iban(masked)
 
 
 @register.filter

@@ -68,7 +68,11 @@ class RequestChangesForm(StepForm):
     items = forms.CharField(
         label=_("Fehlende Unterlagen und Angaben"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Eine Angabe je Zeile; die Antragsteller*in erhält diese Liste."),
+        help_text=_(
+            "Eine Angabe je Zeile; die Antragsteller*in erhält diese Liste. Beginnt eine Zeile "
+            "mit dem Namen einer Dokumentart (etwa „Satzung“), zählt die Datei, mit der sie "
+            "beantwortet wird, als diese Unterlage."
+        ),
     )
     due_date = forms.DateField(label=_("Frist"), widget=DATE)
 

@@ -90,6 +90,17 @@ class RequestItem(models.Model):
     request = models.ForeignKey(StatusChange, on_delete=models.PROTECT, related_name="items")
     position = models.PositiveSmallIntegerField(_("Nr."))
     text = models.CharField(_("Nachgefordert"), max_length=500)
+    # The kind of document the item asks for, when its text begins with the name of one of the
+    # programme's document types ("Satzung in der aktuellen Fassung"): the file that answers
+    # the item then counts as that document (``Application.missing_document_types``).
+    document_type = models.ForeignKey(
+        "grants.DocumentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Dokumentart"),
+    )
     answer = models.OneToOneField(
         ThreadMessage,
         on_delete=models.PROTECT,

@@ -46,7 +46,10 @@ class EarlyStart(ConcurrentTransitionMixin, models.Model):
 
     # By name: the application's own lifecycle reads the early start (no import cycle).
     application = models.ForeignKey(
-        "grants.Application", on_delete=models.PROTECT, related_name="early_starts"
+        "grants.Application",
+        on_delete=models.PROTECT,
+        related_name="early_starts",
+        verbose_name=_("Antrag"),
     )
     requested_start = models.DateField(_("gewünschter Beginn"))
     reason = models.TextField(_("Begründung"))
@@ -54,12 +57,20 @@ class EarlyStart(ConcurrentTransitionMixin, models.Model):
         _("Status"), default=State.REQUESTED, choices=State.choices, protected=True, db_index=True
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("beantragt von"),
     )
     requested_at = models.DateTimeField(_("beantragt am"), default=timezone.now)
     allowed_from = models.DateField(_("Beginn zulässig ab"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entschieden von"),
     )
     decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
     decision_note = models.TextField(_("Vermerk zur Entscheidung"), blank=True)

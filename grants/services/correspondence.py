@@ -24,6 +24,7 @@ from grants.errors import NotPermitted, RuleViolated
 from grants.models import (
     Application,
     ApplicationState,
+    DocumentType,
     DomainEvent,
     RequestItem,
     StatusChange,
@@ -131,15 +132,31 @@ def thread_mark_read(*, application: Application, user: User) -> int:
     return len(unread)
 
 
+def _named_document_type(text: str, types: Sequence[DocumentType]) -> DocumentType | None:
+    """The document type an item asks for: the one whose name the item's text begins with, as
+    a whole word ("Satzung", "Satzung in der aktuellen Fassung", not "Satzungsänderung"); the
+    longest name wins ("Satzung" and "Satzung des Trägervereins")."""
+    words = text.strip().casefold()
+    for document_type in sorted(types, key=lambda t: -len(t.name)):
+        name = document_type.name.strip().casefold()
+        rest = words[len(name) :]
+        if name and words.startswith(name) and not rest[:1].isalnum():
+            return document_type
+    return None
+
+
 def request_items_create(*, request: StatusChange, items: Sequence[str]) -> list[RequestItem]:
     """The items of a request for missing items, each to be answered on its own. Called by
     the requesting services inside their transaction."""
+    application = Application.objects.get(pk=request.application_id)
+    types = list(application.programme.document_types.all())
     return RequestItem.objects.bulk_create(
         RequestItem(
             application_id=request.application_id,
             request=request,
             position=position,
             text=text[:500],
+            document_type=_named_document_type(text, types),
         )
         for position, text in enumerate(items, 1)
     )
@@ -151,10 +168,10 @@ def request_item_answer(
     item: RequestItem,
     actor: User,
     text: str,
-    upload: UploadedFile | None = None,
+    uploads: Sequence[UploadedFile] = (),
 ) -> ThreadMessage:
     """The applicant's answer to one item: a message of the thread with the text and the
-    file. An item is answered once; a second answer (another member, a second tab) is
+    files. An item is answered once; a second answer (another member, a second tab) is
     refused and changes nothing."""
     application = Application.objects.select_for_update().get(pk=item.application_id)
     if thread_side(application, actor):
@@ -168,7 +185,7 @@ def request_item_answer(
         application=application,
         actor=actor,
         body=text,
-        uploads=[upload] if upload is not None else [],
+        uploads=uploads,
     )
     claimed = RequestItem.objects.filter(pk=item.pk, answer__isnull=True).update(answer=message)
     if not claimed:

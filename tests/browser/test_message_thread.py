@@ -81,7 +81,7 @@ def test_thread_with_an_item_by_item_answer(page: Page, live_server, axe_check) 
     axe_check(page)
     answer = page.get_by_role("form", name=f"Antwort zu „{ITEMS[0]}“")
     answer.get_by_label("Ihre Antwort").fill("Die Satzung vom März 2026 liegt bei.")
-    answer.get_by_label("Unterlage zu diesem Punkt").set_input_files(
+    answer.get_by_label("Unterlagen zu diesem Punkt").set_input_files(
         {"name": "satzung.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     answer.get_by_role("button", name=f"Antwort senden zu „{ITEMS[0]}“").click()
@@ -110,7 +110,8 @@ def test_thread_with_an_item_by_item_answer(page: Page, live_server, axe_check) 
     expect(thread).to_contain_text("Den Kostenvoranschlag reichen wir nächste Woche nach.")
     axe_check(page)
     assert ThreadRead.objects.filter(user=world.case_worker).count() == 2
-    # A PDF would start a download in headless Chromium: its headers are checked instead.
+    # A PDF would start a download in headless Chromium: its headers are checked instead (a
+    # headed Chromium shows it in its own viewer under this sandbox, docs/security.md).
     pdf_url = thread.get_by_role("link", name="satzung.pdf").get_attribute("href")
     response = page.request.get(live_server.url + pdf_url)
     assert response.headers["content-disposition"].startswith("inline")

@@ -9,6 +9,7 @@ import datetime as dt
 from grants.demo.dates import months, relative_to
 from grants.demo.early_start import ask_early_start, consent_early_start
 from grants.demo.story import Story, collector
+from grants.demo.thread import answer_item, write
 from grants.models import ApplicationState as S
 
 
@@ -173,6 +174,34 @@ def stories(today: dt.date) -> list[Story]:
             ],
         )
     )
+    # The workshops' request is half answered: the agreements are in, the fees still open.
+    answer_item(
+        result[-1],
+        ago(6),
+        1,
+        "Die Vereinbarungen mit allen drei Stadtteilzentren sind unterschrieben und angehängt.",
+        files=(
+            (
+                "Kooperationsvereinbarungen.pdf",
+                "Kooperationsvereinbarungen mit den Stadtteilzentren",
+                "Die Stadtteilzentren Linden, Vahrenheide und Sahlkamp stellen die Werkstatträume "
+                "an zwei Tagen pro Woche zur Verfügung.",
+            ),
+        ),
+    )
+    write(
+        result[-1],
+        ago(5),
+        "Zur Aufschlüsselung der Honorare: Genügt eine Tabelle je Werkstatt mit Stundensatz und "
+        "Stunden, oder brauchen Sie die Honorarverträge?",
+    )
+    write(
+        result[-1],
+        ago(4),
+        "Eine Tabelle je Werkstatt genügt. Bitte nennen Sie Stundensatz, Stunden im Monat und "
+        "Laufzeit; die Verträge legen Sie erst mit dem Verwendungsnachweis vor.",
+        staff=True,
+    )
 
     (
         story(
@@ -248,6 +277,47 @@ def stories(today: dt.date) -> list[Story]:
             "Eigenanteil von rund 14 % (davon 3.000 € ehrenamtliche Arbeit) ist angemessen "
             "(Nr. 17.2 der Förderrichtlinie).",
         )
+    )
+    # Before resubmitting, the mentoring project answers its Nachforderung item by item.
+    write(
+        result[-1],
+        ago(25),
+        "Wir reichen beides bis Ende nächster Woche nach. Reicht für die Qualifikation ein "
+        "Lebenslauf?",
+    )
+    write(result[-1], ago(24), "Ja, ein Lebenslauf genügt.", staff=True)
+    answer_item(
+        result[-1],
+        ago(21),
+        1,
+        "Der Lebenslauf der Koordinatorin liegt bei.",
+        files=(
+            (
+                "Lebenslauf Koordination.pdf",
+                "Lebenslauf der Koordinatorin",
+                "Zehn Jahre Vorstandsarbeit in Migrant*innenorganisationen; Fortbildung "
+                "Vereinsmanagement.",
+            ),
+        ),
+    )
+    answer_item(
+        result[-1],
+        ago(20),
+        2,
+        "Der Zeitplan der 15 Tandems ist angehängt, mit Auftakt, Halbzeittreffen und Abschluss.",
+        files=(
+            (
+                "Zeitplan Tandems.pdf",
+                "Zeitplan der Mentoring-Tandems",
+                "Auftakt im ersten Monat, monatliche Treffen, Halbzeittreffen im sechsten, "
+                "Abschluss im zwölften Monat.",
+            ),
+            (
+                "Ablauf Auftakttreffen.pdf",
+                "Ablauf des Auftakttreffens",
+                "Kennenlernen der Tandems, Vereinbarung der Ziele, Termine für das erste Halbjahr.",
+            ),
+        ),
     )
 
     (

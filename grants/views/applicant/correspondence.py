@@ -41,7 +41,7 @@ def request_item_answer_view(
                 item=item,
                 actor=request.user,
                 text=form.cleaned_data["text"],
-                upload=form.cleaned_data.get("file"),
+                uploads=form.uploads(),
             )
         except ActionRefused as refused:
             refusal_messages(request, refused)
