@@ -1,11 +1,11 @@
 """The access matrix: every route of the URL configuration, for every persona, GET and POST,
 with the real ids of one applicant's application, payout, letter, claim, meeting, documents.
 
-Each route has an entry in ``access_audience.AUDIENCE`` (who may use it); a route without one
-fails the test, so a new page cannot ship without saying who may see it. For everyone else the answer must be
-the login (anonymous), 403 or 404, or 405 for a method the route does not take, and the
-request must write nothing to the database but its session. Each request runs in a savepoint
-that is rolled back, so allowed POSTs do not change what the next request sees.
+Each route has an entry in ``access_audience.AUDIENCE`` (who may use it); a route without one fails
+the test, so a new page cannot ship without saying who may see it. For everyone else the answer
+must be the login (anonymous), 403 or 404, or 405 for a method the route does not take, and the
+request must write nothing to the database but its session. Each request runs in a savepoint that
+is rolled back, so allowed POSTs do not change what the next request sees.
 """
 
 from __future__ import annotations
