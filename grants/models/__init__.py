@@ -93,6 +93,7 @@ from grants.models.base import (
 from grants.models.budgets import (
     Budget,
     BudgetEntry,
+    PaidTotal,
 )
 from grants.models.changes import (
     CHANGEABLE_STATES,
@@ -174,7 +175,7 @@ from grants.models.proof import (
     UnplannedIncome,
     receipt_path,
 )
-from grants.models.queue import SavedQueueFilter
+from grants.models.queue import SavedQueueFilter, StateCount
 
 __all__ = [
     "APPLICANT",
@@ -245,6 +246,7 @@ __all__ = [
     "LetterTemplate",
     "Meeting",
     "MemberVote",
+    "PaidTotal",
     "Payout",
     "PlanSummary",
     "PlannedInstalment",
@@ -259,6 +261,7 @@ __all__ = [
     "S",
     "SavedQueueFilter",
     "StaffRole",
+    "StateCount",
     "StatusChange",
     "Submission",
     "TargetGroup",

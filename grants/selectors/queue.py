@@ -33,6 +33,7 @@ from grants.models import (
     Programme,
     SavedQueueFilter,
     StaffRole,
+    StateCount,
 )
 from grants.permissions import casework_programmes
 from grants.selectors.applications import applications_for_staff
@@ -250,13 +251,31 @@ def counts_by_state(applications: QuerySet[Application], *, distinct: bool = Fal
     return [{"state": v, "label": label, "n": rows[v]} for v, label in S.choices if v in rows]
 
 
+def kept_counts_by_state(programme_ids: list[int]) -> list[dict]:
+    """As :func:`counts_by_state` for all applications of the programmes, from the counts the
+    transitions keep (``StateCount``): a few rows, however many applications there are."""
+    rows: dict[str, int] = {}
+    for state, n in StateCount.objects.filter(programme_id__in=programme_ids, n__gt=0).values_list(
+        "state", "n"
+    ):
+        rows[state] = rows.get(state, 0) + n
+    return [{"state": v, "label": label, "n": rows[v]} for v, label in S.choices if v in rows]
+
+
+def filters_applied(filterset: QueueFilter) -> bool:
+    """Whether any filter narrows the queue (sorting does not)."""
+    if not (filterset.is_bound and filterset.is_valid()):
+        return False
+    return any(value for name, value in filterset.form.cleaned_data.items() if name != "sort")
+
+
 def overdue_count(user: User) -> int:
-    """One query on the ``next_deadline`` index: own programmes' applications past a deadline."""
-    return (
-        applications_for_staff(user, CASE_WORKER)
-        .filter(next_deadline__lt=timezone.localdate())
-        .count()
-    )
+    """Own programmes' applications past a deadline, counted from the (programme,
+    next_deadline) index alone. Drafts need no exclusion here: they have no deadline."""
+    return Application.objects.filter(
+        programme_id__in=programmes_for_staff(user, CASE_WORKER),
+        next_deadline__lt=timezone.localdate(),
+    ).count()
 
 
 def saved_filters(user: User) -> list[SavedQueueFilter]:
