@@ -156,14 +156,15 @@ def seed(rows: int, rng: random.Random):
             )
             for i in range(start, min(start + 5000, applications))
         )
-    app_rows = list(Application.objects.values_list("pk", "file_number"))
+    app_rows = list(Application.objects.values_list("pk", "file_number", "programme_id"))
     for start in range(0, rows, 5000):
         batch = []
         for i in range(start, min(start + 5000, rows)):
-            app_id, file_number = app_rows[i % len(app_rows)]
+            app_id, file_number, programme_id = app_rows[i % len(app_rows)]
             batch.append(
                 Payout(
                     application_id=app_id,
+                    programme_id=programme_id,
                     state=Payout.State.ORDERED,
                     kind=Payout.Kind.FINAL if i % 4 == 3 else Payout.Kind.INSTALMENT,
                     amount=Decimal(rng.randint(100, 1_000_000)) / 100,

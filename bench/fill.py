@@ -5,7 +5,8 @@ no page's query count grows with the data (a few dozen). Bulk inserts, bypassing
 on purpose: what is measured is reading this data, and the services' own cost is measured by
 the rush mode of ``bench/load.py``. The figures the services keep (the queue's stored amount
 and deadline, file-number counters, committed budgets) are written consistently, so that
-``reconcile_queue`` and ``reconcile_budgets`` find nothing to repair.
+``reconcile_queue`` and ``reconcile_budgets`` find nothing to repair (the paid totals are
+written by that reconciliation itself).
 
 Shape per 10,000 applications: ~2,500 applicant organisations, each with an owner account;
 states spread like a programme's history (a third running or in proof of use, a fifth
@@ -52,6 +53,8 @@ from grants.models import (
     StaffRole,
     StatusChange,
 )
+from grants.services.budgets import paid_totals_reconcile
+from grants.services.queue import state_counts_reconcile
 
 S = ApplicationState
 PASSWORD = "bench-Passwort-2026"
@@ -167,6 +170,10 @@ def fill(
                 programme_id=programme_id, year=year, defaults={"last_number": last}
             )
         _book_budgets(setup)
+        # The paid totals of the finance overview and the counts per state, from the rows
+        # just written.
+        paid_totals_reconcile(repair=True)
+        state_counts_reconcile(repair=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # As autovacuum would after a large load: statistics for the planner, and the
@@ -366,6 +373,7 @@ def _fill_chunk(
                 payouts.append(
                     Payout(
                         application=app,
+                        programme_id=app.programme_id,
                         state=paid_state,
                         amount=(grant / 2).quantize(Decimal("0.01")),
                         fiscal_year=year,

@@ -67,7 +67,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8107)
-    parser.add_argument("--pages", default="", help="comma-separated page names (default all)")
+    parser.add_argument(
+        "--pages", default="", help="page names separated by semicolons (default all)"
+    )
     parser.add_argument("--applicants", type=int, default=200, help="rush mode")
     parser.add_argument("--seed", type=int, default=1)
     return parser.parse_args()
@@ -253,7 +255,11 @@ def pages(p: dict) -> list[tuple[str, str, object]]:
     return [
         ("ceiling (no database)", "/barrierefreiheit/", None),
         ("queue, page 1", base, p["one"]),
+        # A word in a quarter of all titles and names (the fill's vocabulary is 20 words), an
+        # applicant's own number, and a file number: what a case worker types most.
         ("queue, search", base + "?q=Garten", p["one"]),
+        ("queue, search for a name", base + "?q=" + p["case"].applicant.name.split()[-3], p["one"]),
+        ("queue, search for a file number", base + "?q=" + p["case"].file_number, p["one"]),
         ("queue, state filter", base + "?state=in_review", p["one"]),
         ("queue, page 50", base + "?seite=50", p["one"]),
         ("queue, my cases", base + "?assigned=me", p["one"]),
@@ -348,7 +354,7 @@ def pages_mode(args, env: dict[str, str], workdir: Path) -> None:
     call_command("collectstatic", "--no-input", verbosity=0)
     p = personas()
     cookies = {}
-    selected = {name.strip() for name in args.pages.split(",") if name.strip()}
+    selected = {name.strip() for name in args.pages.split(";") if name.strip()}
     script = workdir / "report.lua"
     script.write_text(WRK_LUA)
     server = start_server(env, args.port)

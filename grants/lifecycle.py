@@ -26,6 +26,7 @@ from grants.models import (
     RepaymentClaim,
     StatusChange,
 )
+from grants.services.queue import state_count_move
 
 # One line per service step for the operators (ids only, no names: see docs/operations.md).
 logger = logging.getLogger("foerderportal.steps")
@@ -159,6 +160,8 @@ def apply(obj: models.Model, name: str, *, actor: Any, **kwargs: Any) -> str:
                 "Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
             )
         ) from exc
+    if isinstance(obj, Application):
+        state_count_move(programme_id=obj.programme_id, source=source, target=obj.state)
     return source
 
 

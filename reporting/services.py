@@ -30,7 +30,6 @@ from applicants.models import User
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted, RuleViolated
 from grants.models import (
     FINANCE,
-    Application,
     DomainEvent,
     Payout,
     Programme,
@@ -124,9 +123,7 @@ def payout_orders_export(
         filters=_filter_labels(programme, fiscal_year),
         file_format=file_format,
     )
-    in_scope = Payout.objects.filter(
-        application_id__in=Application.objects.filter(programme_id__in=ids).values("pk")
-    )
+    in_scope = Payout.objects.filter(programme_id__in=ids)
     if fiscal_year:
         in_scope = in_scope.filter(fiscal_year=fiscal_year)
     claimed = in_scope.filter(state=Payout.State.ORDERED).update(
@@ -185,7 +182,7 @@ def payout_orders_export(
         ),
     )
     batch.programmes.set(
-        Application.objects.filter(payouts__export_items__batch=batch)
+        Payout.objects.filter(export_items__batch=batch)
         .order_by()  # the default ordering would enter the DISTINCT
         .values_list("programme_id", flat=True)
         .distinct()

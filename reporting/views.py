@@ -83,12 +83,14 @@ def _payouts_page(
 ) -> HttpResponse:
     """The list of ordered payouts with the export form (as sent, with its errors, if any)."""
     ordered = selectors.payouts_ordered_list([p.pk for p in programmes])
-    figures = ordered.aggregate(n=Count("pk"), cents=selectors.money_sum("amount"))
+    figures = ordered.order_by().aggregate(n=Count("*"), cents=selectors.money_sum("amount"))
+    paginator = Paginator(ordered, ITEMS_PER_PAGE)
+    paginator.count = figures["n"]  # counted with the sum above: one query less
     return render(
         request,
         "reporting/payouts.html",
         {
-            "page": Paginator(ordered, ITEMS_PER_PAGE).get_page(request.GET.get("seite")),
+            "page": paginator.get_page(request.GET.get("seite")),
             "count": figures["n"],
             "total": selectors.from_cents(figures["cents"]),
             "form": form,

@@ -95,6 +95,7 @@ from grants.models.base import (
 from grants.models.budgets import (
     Budget,
     BudgetEntry,
+    PaidTotal,
 )
 from grants.models.changes import (
     CHANGEABLE_STATES,
@@ -182,7 +183,7 @@ from grants.models.proof import (
     UnplannedIncome,
     receipt_path,
 )
-from grants.models.queue import SavedQueueFilter
+from grants.models.queue import SavedQueueFilter, StateCount
 
 __all__ = [
     "APPLICANT",
@@ -254,6 +255,7 @@ __all__ = [
     "LetterTemplate",
     "Meeting",
     "MemberVote",
+    "PaidTotal",
     "Payout",
     "PlanSummary",
     "PlannedInstalment",
@@ -268,6 +270,7 @@ __all__ = [
     "S",
     "SavedQueueFilter",
     "StaffRole",
+    "StateCount",
     "StatusChange",
     "Submission",
     "TargetGroup",

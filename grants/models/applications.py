@@ -200,6 +200,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["requested_amount", "id"], name="application_requested"),
             models.Index(fields=["title", "id"], name="application_title"),
             models.Index(fields=["state", "id"], name="application_state"),
+            # Counted from the index alone: the overdue deadlines and "meine Fälle" per state.
+            models.Index(fields=["programme", "next_deadline"], name="application_overdue"),
+            models.Index(
+                fields=["assigned_to", "programme", "state"], name="application_assigned_state"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

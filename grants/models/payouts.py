@@ -86,6 +86,12 @@ class Payout(ConcurrentTransitionMixin, models.Model):
     )
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payouts")
+    # The application's programme, copied when the payout is made (it never changes): the
+    # finance pages filter payouts by programme, and without a join to every application
+    # they count and sum the ordered ones from an index alone.
+    programme = models.ForeignKey(
+        "grants.Programme", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     state = FSMField(
         _("Status"), default=State.PLANNED, choices=State.choices, protected=True, db_index=True
     )
@@ -120,6 +126,13 @@ class Payout(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("Auszahlung")
         verbose_name_plural = _("Auszahlungen")
         ordering = ["due_date", "id"]
+        indexes = [
+            # The payout list (ordered, by due date) and its count and sum, per programme.
+            models.Index(fields=["state", "due_date", "id"], name="payout_state_due"),
+            models.Index(
+                fields=["state", "programme"], include=["amount"], name="payout_state_programme"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
             models.CheckConstraint(

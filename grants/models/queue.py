@@ -26,3 +26,25 @@ class SavedQueueFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StateCount(models.Model):
+    """How many applications of a programme are in a state (drafts are not counted: no staff
+    page shows them). The work queue and the finance overview read these few rows instead of
+    counting applications.
+
+    Kept by ``grants.lifecycle.apply`` with every transition, in the transition's transaction
+    (one conditional UPDATE per row); checked and repaired by the daily ``reconcile_queue``.
+    """
+
+    programme = models.ForeignKey("grants.Programme", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=50)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "state"], name="state_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}/{self.state}: {self.n}"

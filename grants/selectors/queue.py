@@ -10,6 +10,7 @@ counts per state come from the (programme, state) index.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
 import django_filters
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from applicants.models import User
+from applicants.models import Applicant, User
 from grants.models import (
     Application,
     ApplicationState,
@@ -32,6 +33,7 @@ from grants.models import (
     Programme,
     SavedQueueFilter,
     StaffRole,
+    StateCount,
 )
 from grants.permissions import casework_programmes
 from grants.selectors.applications import applications_for_staff
@@ -63,6 +65,9 @@ SORT_ORDERS = [
 # Empty values last in both directions; each direction has its index (Application.Meta).
 NULLABLE_SORTS = {"submitted_at", "next_deadline", "file_number"}
 DEFAULT_ORDER = (F("submitted_at").desc(nulls_last=True), F("id").desc())
+# A search term that is a file number or its beginning (WIR2-2026, WIR2-2026-00): a programme
+# code with a letter, so that "2026-0009" is still searched for anywhere in the file number.
+FILE_NUMBER_START = re.compile(r"^[A-Z0-9]*[A-Z][A-Z0-9]*-\d{4}(-\d*)?$")
 
 
 class QueueOrdering(django_filters.OrderingFilter):
@@ -168,10 +173,21 @@ class QueueFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if FILE_NUMBER_START.match(value.upper()):
+            # A file number or its beginning: the file number's own B-tree (its pattern index,
+            # which PostgreSQL keeps for every unique text column) finds it exactly.
+            return queryset.filter(file_number__startswith=value.upper())
+        # Every condition on a column of the application itself, each with its trigram index
+        # (migration 0016), so that PostgreSQL can combine them (BitmapOr) or, for a common
+        # word, walk the sort's index and stop after a page. The applicants come first, as ids:
+        # a subquery or a join under the OR could use no index and read every application.
+        applicants = list(
+            Applicant.objects.filter(name__icontains=value).order_by().values_list("pk", flat=True)
+        )
         return queryset.filter(
             Q(file_number__icontains=value)
             | Q(title__icontains=value)
-            | Q(applicant__name__icontains=value)
+            | Q(applicant_id__in=applicants)
         )
 
     def filter_assigned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -235,13 +251,31 @@ def counts_by_state(applications: QuerySet[Application], *, distinct: bool = Fal
     return [{"state": v, "label": label, "n": rows[v]} for v, label in S.choices if v in rows]
 
 
+def kept_counts_by_state(programme_ids: list[int]) -> list[dict]:
+    """As :func:`counts_by_state` for all applications of the programmes, from the counts the
+    transitions keep (``StateCount``): a few rows, however many applications there are."""
+    rows: dict[str, int] = {}
+    for state, n in StateCount.objects.filter(programme_id__in=programme_ids, n__gt=0).values_list(
+        "state", "n"
+    ):
+        rows[state] = rows.get(state, 0) + n
+    return [{"state": v, "label": label, "n": rows[v]} for v, label in S.choices if v in rows]
+
+
+def filters_applied(filterset: QueueFilter) -> bool:
+    """Whether any filter narrows the queue (sorting does not)."""
+    if not (filterset.is_bound and filterset.is_valid()):
+        return False
+    return any(value for name, value in filterset.form.cleaned_data.items() if name != "sort")
+
+
 def overdue_count(user: User) -> int:
-    """One query on the ``next_deadline`` index: own programmes' applications past a deadline."""
-    return (
-        applications_for_staff(user, CASE_WORKER)
-        .filter(next_deadline__lt=timezone.localdate())
-        .count()
-    )
+    """Own programmes' applications past a deadline, counted from the (programme,
+    next_deadline) index alone. Drafts need no exclusion here: they have no deadline."""
+    return Application.objects.filter(
+        programme_id__in=programmes_for_staff(user, CASE_WORKER),
+        next_deadline__lt=timezone.localdate(),
+    ).count()
 
 
 def saved_filters(user: User) -> list[SavedQueueFilter]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from core.formatting import eur
 from grants.errors import RuleViolated
-from grants.models import ZERO, Application, Budget, BudgetEntry, Decision
+from grants.models import CENT, ZERO, Application, Budget, BudgetEntry, Decision, PaidTotal, Payout
 from grants.selectors.payouts import payouts_by_year
 
 
@@ -110,3 +111,57 @@ def reduce_commitment(
             if released == excess:
                 return released
     return released
+
+
+def paid_total_add(*, payout: Payout) -> None:
+    """Adds a payout that has just been paid to its programme's, year's and Förderbereich's
+    paid total (the finance overview reads these few rows instead of every paid payout). Call
+    it in the transaction that marks the payout paid."""
+    application = payout.application
+    # A race for the first row of a key ends in the unique constraint, and get_or_create then
+    # reads the winner's row; the increment itself is one UPDATE, serialised on that row.
+    total, _created = PaidTotal.objects.get_or_create(
+        programme_id=application.programme_id,
+        fiscal_year=payout.fiscal_year,
+        funding_area_id=application.funding_area_id,
+    )
+    PaidTotal.objects.filter(pk=total.pk).update(amount=F("amount") + payout.amount)
+
+
+def _paid_by_key() -> dict[tuple[int, int, int | None], Decimal]:
+    rows = (
+        Payout.objects.filter(state=Payout.State.PAID)
+        .values_list("application__programme_id", "fiscal_year", "application__funding_area_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {(p, y, a): total.quantize(CENT) for p, y, a, total in rows}
+
+
+@transaction.atomic
+def paid_totals_reconcile(*, repair: bool = True) -> list[tuple[int, int, int | None]]:
+    """The keys (programme, fiscal year, Förderbereich) whose kept paid total differs from the
+    sum of their paid payouts, repaired unless ``repair`` is false. Normally none; anything
+    else names a way into "paid" that did not go through ``payout_mark_paid``."""
+    expected = _paid_by_key()
+    kept = {
+        (t.programme_id, t.fiscal_year, t.funding_area_id): t
+        for t in PaidTotal.objects.select_for_update()
+    }
+    drifted = sorted(
+        (
+            key
+            for key in expected.keys() | kept.keys()
+            if expected.get(key, ZERO) != (kept[key].amount if key in kept else ZERO)
+        ),
+        key=lambda k: (k[0], k[1], k[2] or 0),
+    )
+    if repair:
+        for programme_id, fiscal_year, area_id in drifted:
+            PaidTotal.objects.update_or_create(
+                programme_id=programme_id,
+                fiscal_year=fiscal_year,
+                funding_area_id=area_id,
+                defaults={"amount": expected.get((programme_id, fiscal_year, area_id), ZERO)},
+            )
+    return drifted

@@ -28,6 +28,7 @@ from grants.models import (
 )
 from grants.selectors.payouts import payout_year_room
 from grants.services.base import _lock, _require, _require_reason, _unchanged
+from grants.services.budgets import paid_total_add
 from notifications.models import Kind
 from notifications.services import base_context, message_create, recipient_for_user
 
@@ -218,6 +219,7 @@ def payout_request(
     payout = Payout.objects.create(
         **_payee_fields(application),
         application=application,
+        programme_id=application.programme_id,
         state=Payout.State.REQUESTED,
         amount=amount,
         fiscal_year=fiscal_year,
@@ -261,6 +263,7 @@ def payout_plan(
     payout = Payout.objects.create(
         **_payee_fields(application),
         application=application,
+        programme_id=application.programme_id,
         state=Payout.State.PLANNED,
         kind=kind,
         amount=amount,
@@ -311,6 +314,7 @@ def payout_mark_paid(*, payout: Payout, actor: User, paid_on: dt.date) -> Payout
     if paid_on > timezone.localdate():
         raise RuleViolated(_("Das Zahlungsdatum darf nicht in der Zukunft liegen."))
     fire(payout, "mark_paid", actor=actor, data={"paid_on": paid_on}, paid_on=paid_on)
+    paid_total_add(payout=payout)
     return payout
 
 

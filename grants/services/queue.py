@@ -2,15 +2,15 @@
 and the check that finds and repairs any that drifted.
 
 ``Application.requested_amount`` (the grant line of the plan) is written by the plan's service
-(``application_save_plan``), ``Application.next_deadline`` by ``grants.lifecycle.apply`` with
-every transition. No database trigger: SQLite drops triggers when a migration rebuilds a table,
+(``application_save_plan``), ``Application.next_deadline`` and the counts per state
+(``StateCount``) by ``grants.lifecycle.apply`` with every transition. No database trigger: SQLite drops triggers when a migration rebuilds a table,
 and a service that forgot a figure is found by :func:`queue_figures_reconcile` (a daily job).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Round
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -21,9 +21,11 @@ from grants.models import (
     DEADLINE_BY_STATE,
     ZERO,
     Application,
+    ApplicationState,
     FinancingKind,
     FinancingLine,
     SavedQueueFilter,
+    StateCount,
 )
 
 
@@ -57,6 +59,48 @@ def application_requested_refresh(*, application: Application) -> Application:
     return application
 
 
+def state_count_move(*, programme_id: int, source: str, target: str) -> None:
+    """One application of the programme went from ``source`` to ``target``: its counts follow,
+    in the caller's transaction. Drafts are not counted."""
+    if source == target:
+        return
+    steps = [(source, -1), (target, 1)]
+    # Both rows in the order of their state, so that two opposite moves cannot deadlock.
+    for state, delta in sorted(steps):
+        if state == ApplicationState.DRAFT:
+            continue
+        rows = StateCount.objects.filter(programme_id=programme_id, state=state)
+        if not rows.update(n=F("n") + delta):
+            # The programme's first application in this state. Two at once meet in the unique
+            # constraint, and get_or_create then reads the other's row.
+            StateCount.objects.get_or_create(programme_id=programme_id, state=state)
+            rows.update(n=F("n") + delta)
+
+
+def state_counts_reconcile(*, repair: bool) -> int:
+    """How many kept counts per (programme, state) differ from a count of the applications;
+    repaired unless ``repair`` is false."""
+    expected = {
+        (programme_id, state): n
+        for programme_id, state, n in Application.objects.exclude(state=ApplicationState.DRAFT)
+        .values_list("programme_id", "state")
+        .annotate(n=Count("*"))
+        .order_by()
+    }
+    kept = {(row.programme_id, row.state): row.n for row in StateCount.objects.select_for_update()}
+    drifted = [
+        key for key in expected.keys() | kept.keys() if expected.get(key, 0) != kept.get(key, 0)
+    ]
+    if repair:
+        for programme_id, state in drifted:
+            StateCount.objects.update_or_create(
+                programme_id=programme_id,
+                state=state,
+                defaults={"n": expected.get((programme_id, state), 0)},
+            )
+    return len(drifted)
+
+
 @transaction.atomic
 def queue_figures_reconcile(*, repair: bool = True) -> dict[str, int]:
     """Counts (and repairs) applications whose stored queue figures differ from what their
@@ -88,7 +132,11 @@ def queue_figures_reconcile(*, repair: bool = True) -> dict[str, int]:
             Application.objects.filter(pk__in=ids).update(next_deadline=F(field))
         others = [row.pk for row in drifted_deadlines if row.state not in DEADLINE_BY_STATE]
         Application.objects.filter(pk__in=others).update(next_deadline=None)
-    return {"requested_amount": len(drifted_requested), "next_deadline": len(drifted_deadlines)}
+    return {
+        "requested_amount": len(drifted_requested),
+        "next_deadline": len(drifted_deadlines),
+        "state_counts": state_counts_reconcile(repair=repair),
+    }
 
 
 MAX_SAVED_FILTERS = 30

@@ -59,6 +59,7 @@ def test_payout_transition_refused_outside_its_sources(world, name):
     for state in set(Payout.State.values) - PAYOUT_TRANSITIONS[name]:
         payout = Payout.objects.create(
             application=app,
+            programme_id=app.programme_id,
             state=state,
             amount=100,
             fiscal_year=2026,

@@ -52,14 +52,26 @@ def test_each_transition_stores_the_next_deadline(world):
 
 def test_the_reconciliation_finds_and_repairs_stale_figures(world):
     app = advance(draft(world), world, S.APPROVED)
-    assert queue_figures_reconcile() == {"requested_amount": 0, "next_deadline": 0}
+    assert queue_figures_reconcile() == {
+        "requested_amount": 0,
+        "next_deadline": 0,
+        "state_counts": 0,
+    }
     Application.objects.filter(pk=app.pk).update(requested_amount=1, next_deadline=None)
-    assert queue_figures_reconcile(repair=False) == {"requested_amount": 1, "next_deadline": 1}
+    assert queue_figures_reconcile(repair=False) == {
+        "requested_amount": 1,
+        "next_deadline": 1,
+        "state_counts": 0,
+    }
     call_command("reconcile_queue")
     app.refresh_from_db()
     assert app.next_deadline == app.appeal_deadline
     assert app.requested_amount == app.plan.requested_amount
-    assert queue_figures_reconcile(repair=False) == {"requested_amount": 0, "next_deadline": 0}
+    assert queue_figures_reconcile(repair=False) == {
+        "requested_amount": 0,
+        "next_deadline": 0,
+        "state_counts": 0,
+    }
 
 
 def test_column_headers_sort_and_say_how(client, world):

@@ -182,6 +182,7 @@ def _bulk_ordered(world, app, n: int) -> None:
     Payout.objects.bulk_create(
         Payout(
             application=app,
+            programme_id=app.programme_id,
             state=Payout.State.ORDERED,
             amount=Decimal("10.01"),
             fiscal_year=now.year,

@@ -7,6 +7,10 @@ difference.
 role may UPDATE budget rows, so a direct write (a bug, a console session, an attacker with the
 app's credentials) would go unnoticed until the yearly closing. This job notices it: each
 difference is logged at ERROR (the monitoring's alert) and the command exits non-zero.
+
+It also checks the paid totals the finance overview reads (``PaidTotal``, kept by
+``payout_mark_paid``) against the paid payouts, and repairs any that drifted (a derived
+figure: the payouts are the record), alerting the same way.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from grants.models import MONEY, Budget, BudgetEntry
+from grants.services.budgets import paid_totals_reconcile
 
 logger = logging.getLogger("grants.reconciliation")
 
@@ -65,6 +70,17 @@ class Command(BaseCommand):
                 difference.ledger,
                 difference.committed - difference.ledger,
             )
-        if differences:
-            raise CommandError(f"{len(differences)} budget(s) differ from their ledger")
+        drifted = paid_totals_reconcile(repair=True)
+        for programme_id, fiscal_year, area_id in drifted:
+            logger.error(
+                "Paid total of programme %s, year %s, area %s differed from its payouts: repaired",
+                programme_id,
+                fiscal_year,
+                area_id,
+            )
+        if differences or drifted:
+            raise CommandError(
+                f"{len(differences)} budget(s) differ from their ledger, "
+                f"{len(drifted)} paid total(s) were repaired"
+            )
         self.stdout.write(f"{Budget.objects.count()} budgets match their ledger")

@@ -14,13 +14,16 @@ from django.views.decorators.http import require_GET, require_POST
 from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, ChangedMeanwhile
 from grants.forms.casework import SavedFilterForm
-from grants.models import DEADLINE_BY_STATE
+from grants.models import DEADLINE_BY_STATE, StaffRole
 from grants.permissions import casework_programmes
+from grants.selectors.programmes import programmes_for_staff
 from grants.selectors.queue import (
     DEADLINE_LABELS,
     SORT_ORDERS,
     QueuePaginator,
     counts_by_state,
+    filters_applied,
+    kept_counts_by_state,
     needs_distinct,
     needs_me,
     overdue_count,
@@ -43,7 +46,7 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = casework_programmes(request.user)
     ids = [p.pk for p in programmes]
     _filter, applications = queue(request.user, None)
-    by_state = counts_by_state(applications)
+    by_state = kept_counts_by_state(programmes_for_staff(request.user, StaffRole.Role.CASE_WORKER))
     return render(
         request,
         "grants/casework/start.html",
@@ -77,7 +80,13 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_case_worker(request)
     filterset, applications = queue(request.user, request.GET)
     # The counts per state give the total as well: one query less than the paginator's own.
-    counts = counts_by_state(applications, distinct=needs_distinct(filterset))
+    # Unfiltered, they are the kept counts; a filter needs them counted.
+    if filters_applied(filterset):
+        counts = counts_by_state(applications, distinct=needs_distinct(filterset))
+    else:
+        counts = kept_counts_by_state(
+            programmes_for_staff(request.user, StaffRole.Role.CASE_WORKER)
+        )
     paginator = QueuePaginator(applications, PER_PAGE)
     paginator.count = sum(row["n"] for row in counts)
     page = paginator.get_page(request.GET.get("seite"))
