@@ -63,11 +63,10 @@ from grants.models.application_rules import (
     something_to_repay,
     vote_requirement_met,
 )
-from grants.models.application_submissions import Submission, submission_path
+from grants.models.application_submissions import FileNumberSequence, Submission, submission_path
 from grants.models.applications import (
     DEADLINE_BY_STATE,
     Application,
-    FileNumberSequence,
 )
 from grants.models.assessment import (
     Assessment,

@@ -1,7 +1,8 @@
 """What an applicant submitted, as submitted: one row per submission and resubmission, with
 the declarations given and the PDF of every answer, the plan and the attachments. The PDF is
 the version of record; the application's rows may change later (a request for items unlocks
-them), the submission's PDF never does."""
+them), the submission's PDF never does. The file number a first submission gets comes from
+the counter per programme and year below."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.models.applications import Application
+from grants.models.programmes import Programme
 
 
 def submission_path(instance: Submission, filename: str) -> str:
@@ -52,3 +54,19 @@ class Submission(models.Model):
     def filename(self) -> str:
         number = self.application.file_number or str(self.application_id)
         return f"Antrag-{number}-Fassung-{self.number}.pdf"
+
+
+class FileNumberSequence(models.Model):
+    """Last file number given per programme and year; locked row-wise on submission."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="file_number_seq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}/{self.year}: {self.last_number}"

@@ -1,5 +1,6 @@
-"""Applications with their django-fsm lifecycle, cost and financing plans, attachments, and the
-file number counters. States, permissions and conditions are in ``application_rules``."""
+"""Applications with their django-fsm lifecycle. States, permissions and conditions are in
+``application_rules``; plans in ``application_plans``; submissions and their file numbers in
+``application_submissions``."""
 
 from __future__ import annotations
 
@@ -76,22 +77,6 @@ DEADLINE_BY_STATE = {
     ApplicationState.RUNNING: "proof_due_date",
     ApplicationState.PROOF_DUE: "proof_due_date",
 }
-
-
-class FileNumberSequence(models.Model):
-    """Last file number given per programme and year; locked row-wise on submission."""
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["programme", "year"], name="file_number_seq_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.programme_id}/{self.year}: {self.last_number}"
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
