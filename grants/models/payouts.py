@@ -144,6 +144,14 @@ class Payout(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.application.file_number}: {self.amount} ({self.get_state_display()})"
 
+    # Django's own get_FOO_display rebuilds the labels of every choice, translating each, on
+    # every call; the payout list shows both on each of its rows.
+    def get_state_display(self) -> str:
+        return str(Payout.State(self.state).label)
+
+    def get_kind_display(self) -> str:
+        return str(Payout.Kind(self.kind).label)
+
     @transition(
         field=state,
         source=[State.PLANNED, State.REQUESTED, State.RETURNED],
