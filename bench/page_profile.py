@@ -5,12 +5,12 @@ the load benchmark, in one process against a database that ``bench/load.py`` fil
     DATABASE_URL=... .venv/bin/python bench/page_profile.py --pages "queue, page 1" --top 30
 
 Each page is requested with its persona's session (as ``bench/load.py`` does), warmed, then
-requested ``--repeat`` times: the median of the total, of the SQL (captured queries) and of
+requested ``--repeat`` times: the medians of the wall time, of the SQL (each query timed), of
 the template rendering (``Template.render`` of the page's outermost template, which includes
-the nested ones) are printed; with ``--top`` a cProfile of those requests follows, sorted by
-the time spent in each function itself. CPU time, not wall time, is what the profile counts,
-so it changes little with what else runs on the machine; use it to compare code before and
-after a change on the same data, and wrk (``bench/load.py``) for throughput.
+the nested ones, less the SQL run inside it) and of this process's CPU time are printed; with
+``--top`` a cProfile of those requests follows, sorted by the time spent in each function
+itself. The CPU time changes least with what else runs on the machine: use it to compare code
+before and after a change on the same data, and wrk (``bench/load.py``) for throughput.
 """
 
 from __future__ import annotations
@@ -86,18 +86,19 @@ class RenderClock:
 def measure(client, path: str, repeat: int, profiler: cProfile.Profile | None) -> dict:
     from django.db import connection
 
-    totals, sqls, renders = [], [], []
+    totals, cpus, sqls, renders = [], [], [], []
     status = size = queries = 0
     for _ in range(repeat):
         sql = SqlClock()
         with connection.execute_wrapper(sql), RenderClock(sql) as clock:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
             response = client.get(path)
             if profiler:
                 profiler.disable()
             totals.append((time.perf_counter() - started) * 1000)
+            cpus.append((time.process_time() - cpu_started) * 1000)
         sqls.append(sum(sql.durations) * 1000)
         renders.append(clock.seconds * 1000)
         status, size, queries = response.status_code, len(response.content), len(sql.durations)
@@ -106,6 +107,7 @@ def measure(client, path: str, repeat: int, profiler: cProfile.Profile | None) -
         "kb": size / 1024,
         "queries": queries,
         "total": statistics.median(totals),
+        "cpu": statistics.median(cpus),
         "sql": statistics.median(sqls),
         "render": statistics.median(renders),
     }
@@ -117,6 +119,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--top", type=int, default=0, help="print a cProfile of N functions")
     parser.add_argument("--callers", default="", help="with --top: who calls functions matching")
+    parser.add_argument("--sort", default="tottime", help="with --top: tottime or cumtime")
+    parser.add_argument("--only", default="", help="with --top: functions matching (a regex)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="fp-profile-"))
     setup_django(production_env(workdir, 0, 1))
@@ -127,8 +131,8 @@ def main() -> None:
     call_command("collectstatic", "--no-input", verbosity=0)  # the manifest the pages name
     selected = {name.strip() for name in args.pages.split(";") if name.strip()}
     print(
-        "| page | KB | queries | total ms | SQL ms | rendering ms | other Python ms |\n"
-        "|---|---:|---:|---:|---:|---:|---:|"
+        "| page | KB | queries | total ms | SQL ms | rendering ms | other Python ms | CPU ms |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|"
     )
     for name, path, user in pages(personas()):
         if selected and name not in selected:
@@ -143,14 +147,14 @@ def main() -> None:
         other = m["total"] - m["render"] - m["sql"]
         print(
             f"| {name} | {m['kb']:.0f} | {m['queries']} | {m['total']:.1f} | {m['sql']:.1f} | "
-            f"{m['render']:.1f} | {other:.1f} |"
+            f"{m['render']:.1f} | {other:.1f} | {m['cpu']:.1f} |"
             + ("" if m["status"] == 200 else f" status {m['status']}"),
             flush=True,
         )
         if profiler:
             out = io.StringIO()
-            stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
-            stats.print_stats(args.top)
+            stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+            stats.print_stats(*([args.only] if args.only else []), args.top)
             if args.callers:
                 stats.print_callers(args.callers)
             print(out.getvalue(), flush=True)

@@ -74,12 +74,22 @@ def payouts_ordered(programme_ids: Iterable[int], *, fiscal_year: int | None = N
     return payouts
 
 
-def payouts_ordered_list(programme_ids: Iterable[int]) -> QuerySet[Payout]:
+def payouts_ordered_list(programme_ids: Iterable[int]) -> QuerySet[Payout, dict]:
+    """The rows of the list of ordered payouts, as plain rows with only the columns it shows:
+    a page of a hundred payouts as model instances with their applications and applicants (and
+    the state machine's bookkeeping for each) cost more than the rest of the page."""
     return (
         payouts_ordered(programme_ids)
-        .select_related("application__programme", "application__applicant")
         # On the (state, due date, id) index: a page is read without sorting the backlog.
         .order_by("due_date", "id")
+        .values(
+            "kind",
+            "fiscal_year",
+            "due_date",
+            "amount",
+            file_number=F("application__file_number"),
+            applicant_name=F("application__applicant__name"),
+        )
     )
 
 

@@ -25,7 +25,7 @@ CASEWORK_PAGES = [
     "/sachbearbeitung/",
 ]
 APPLICANT_PAGES = ["/antraege/", "/antraege/{pk}/"]
-FINANCE_PAGES = ["/finanzen/", "/finanzen/auszahlungen/"]
+FINANCE_PAGES = ["/finanzen/", "/finanzen/auszahlungen/", "/finanzen/berichte/"]
 
 
 def _count(client, url: str) -> int:

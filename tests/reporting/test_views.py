@@ -1,4 +1,5 @@
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -61,6 +62,21 @@ def test_case_worker_cannot_export(client, world):
 def test_export_requires_post(client, world):
     response = login(client, world.finance).get(reverse("reporting:payouts_export"))
     assert response.status_code == 405
+
+
+def test_the_payout_list_shows_each_ordered_payout_in_one_row(client, world):
+    app = running_application(world)
+    payout = ordered_payout(app, world, Decimal("1234.56"), due_date=date(2026, 3, 2))
+    page = login(client, world.finance).get(reverse("reporting:payouts")).content.decode()
+    row = page[page.index(f">{app.file_number}</th>") :].split("</tr>")[0]
+    cells = [cell.split(">", 1)[1].split("<")[0] for cell in row.split("<td")[1:]]
+    assert cells == [
+        app.applicant.name,
+        str(payout.get_kind_display()),
+        str(payout.fiscal_year),
+        "02.03.2026",
+        "1.234,56 €",
+    ]
 
 
 def test_finance_exports_downloads_again_and_marks_paid(client, world):
