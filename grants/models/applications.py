@@ -211,7 +211,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.file_number or _('Entwurf')}: {self.title}"
 
-    def get_state_display(self) -> str:
+    def get_state_display(self) -> str:  # type: ignore[no-redef]  # declared by django-stubs
         # Django's own rebuilds the labels of all states, translating each, on every call: the
         # queue's fifty rows paid a thousand translations for fifty labels.
         return str(ApplicationState(self.state).label)
