@@ -18,16 +18,15 @@ from grants.models import DEADLINE_BY_STATE, StaffRole
 from grants.permissions import casework_programmes
 from grants.selectors.programmes import programmes_for_staff
 from grants.selectors.queue import (
+    COUNT_CAP,
     DEADLINE_LABELS,
     SORT_ORDERS,
     QueuePaginator,
-    counts_by_state,
-    filters_applied,
     kept_counts_by_state,
-    needs_distinct,
     needs_me,
     overdue_count,
     queue,
+    queue_counts,
     queue_query,
     saved_filters,
 )
@@ -80,15 +79,10 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_case_worker(request)
     filterset, applications = queue(request.user, request.GET)
     # The counts per state give the total as well: one query less than the paginator's own.
-    # Unfiltered, they are the kept counts; a filter needs them counted.
-    if filters_applied(filterset):
-        counts = counts_by_state(applications, distinct=needs_distinct(filterset))
-    else:
-        counts = kept_counts_by_state(
-            programmes_for_staff(request.user, StaffRole.Role.CASE_WORKER)
-        )
+    # Beyond the cap, the pages go as far as the cap, and the page says to narrow the search.
+    counts = queue_counts(filterset, applications, request.user)
     paginator = QueuePaginator(applications, PER_PAGE)
-    paginator.count = sum(row["n"] for row in counts)
+    paginator.count = COUNT_CAP if counts is None else sum(row["n"] for row in counts)
     page = paginator.get_page(request.GET.get("seite"))
     params = request.GET.copy()
     params.pop("seite", None)
@@ -99,6 +93,8 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "counts": counts,
+            "capped": counts is None,
+            "cap": COUNT_CAP,
             "params": params.urlencode(),
             "query": queue_query(request.GET),
             "sort_links": _sort_links(request.GET, request.GET.get("sort", "")),
