@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import DateTimeField, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -43,15 +44,89 @@ from grants.selectors.programmes import programmes_for_staff
 S = ApplicationState
 CASE_WORKER = StaffRole.Role.CASE_WORKER
 
-DEADLINE_LABELS = {
-    "appeal_deadline": _("Rechtsbehelfsfrist endet"),
-    "response_due_date": _("Nachreichung fällig"),
-    "proof_due_date": _("Verwendungsnachweis fällig"),
-}
-
 
 class QueueForm(forms.Form):
     pass
+
+
+class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """The choices its field was given, instead of a query of its own."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.field.listed
+
+    def __len__(self) -> int:
+        return len(self.field.listed) + (self.field.empty_label is not None)
+
+
+class ListedChoiceField(django_filters.fields.ModelChoiceField):
+    """A model choice whose options are read beforehand; its queryset still checks the
+    value chosen."""
+
+    iterator = ListedChoiceIterator
+
+    def __init__(self, *args, listed: list[tuple[int, str]], **kwargs) -> None:
+        self.listed = listed
+        super().__init__(*args, **kwargs)
+
+
+class ListedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedChoiceField
+
+
+def filter_choices(programme_ids: list[int]) -> dict[str, list[tuple[int, str]]]:
+    """The options of the programme, call, field-of-action and area filters in one query
+    (four model choice fields would read a query and a server-side cursor each), in the
+    models' own order (``Meta.ordering``) and with their own labels."""
+    # Typed: PostgreSQL takes an untyped NULL in the first part of a union for text.
+    no_position = Cast(Value(None), IntegerField())
+    no_deadline = Cast(Value(None), DateTimeField())
+
+    def part(model, kind: str, code: str, label: str, position=no_position, deadline=no_deadline):
+        ids = {"pk__in" if model is Programme else "programme__in": programme_ids}
+        columns = {"kind": Value(kind), "in_code": F(code), "label": F(label)}
+        columns |= {"rank": position, "due": deadline}
+        return (
+            model.objects.filter(**ids)
+            .order_by()
+            .annotate(**columns)
+            .values_list("kind", "pk", "in_code", "label", "rank", "due")
+        )
+
+    rows = part(Programme, "programme", "code", "name").union(
+        part(Call, "call", "programme__code", "title", deadline=F("deadline")),
+        part(FieldOfAction, "field_of_action", "programme__code", "name", F("position")),
+        part(Area, "area", "programme__code", "name", F("position")),
+        all=True,
+    )
+    by_kind: dict[str, list[tuple]] = {
+        "programme": [],
+        "call": [],
+        "field_of_action": [],
+        "area": [],
+    }
+    for kind, *row in rows:
+        by_kind[kind].append(row)
+    calls = sorted(by_kind["call"], key=lambda row: (row[4], row[0]), reverse=True)
+    return {
+        "programme": [(pk, name) for pk, code, name, *_ in sorted(by_kind["programme"], key=_code)],
+        "call": [(pk, f"{code}: {title}") for pk, code, title, *_ in calls],
+        "field_of_action": [
+            (pk, name) for pk, _c, name, *_ in sorted(by_kind["field_of_action"], key=_listed)
+        ],
+        "area": [(pk, name) for pk, _c, name, *_ in sorted(by_kind["area"], key=_listed)],
+    }
+
+
+def _code(row: tuple) -> str:
+    return row[1]
+
+
+def _listed(row: tuple) -> tuple:
+    """A list entry's order: its programme's code, its position, its name."""
+    return (row[1], row[3], row[2])
 
 
 SORT_ORDERS = [
@@ -104,10 +179,10 @@ class QueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Suche"), method="search", help_text=_("Aktenzeichen, Titel oder Antragsteller*in")
     )
-    programme = django_filters.ModelChoiceFilter(
+    programme = ListedChoiceFilter(
         label=_("Programm"), queryset=Programme.objects.none(), empty_label=_("alle")
     )
-    call = django_filters.ModelChoiceFilter(
+    call = ListedChoiceFilter(
         label=_("Förderaufruf"), queryset=Call.objects.none(), empty_label=_("alle")
     )
     state = django_filters.ChoiceFilter(
@@ -115,13 +190,13 @@ class QueueFilter(django_filters.FilterSet):
         choices=[c for c in S.choices if c[0] != S.DRAFT],
         empty_label=_("alle"),
     )
-    field_of_action = django_filters.ModelChoiceFilter(
+    field_of_action = ListedChoiceFilter(
         label=_("Handlungsfeld"),
         field_name="fields_of_action",
         queryset=FieldOfAction.objects.none(),
         empty_label=_("alle"),
     )
-    area = django_filters.ModelChoiceFilter(
+    area = ListedChoiceFilter(
         label=_("Gebiet"), field_name="areas", queryset=Area.objects.none(), empty_label=_("alle")
     )
     assigned = django_filters.ChoiceFilter(
@@ -157,13 +232,13 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.user = user
         programmes = casework_programmes(user)
-        ids = programmes.values("pk")
+        ids = programmes_for_staff(user, CASE_WORKER)
         self.filters["programme"].queryset = programmes
-        self.filters["call"].queryset = Call.objects.filter(programme__in=ids).select_related(
-            "programme"
-        )
+        self.filters["call"].queryset = Call.objects.filter(programme__in=ids)
         self.filters["field_of_action"].queryset = FieldOfAction.objects.filter(programme__in=ids)
         self.filters["area"].queryset = Area.objects.filter(programme__in=ids)
+        for name, listed in filter_choices(ids).items():
+            self.filters[name].extra["listed"] = listed
         colleagues = (
             User.objects.filter(staff_roles__role=CASE_WORKER, staff_roles__programme__in=ids)
             .distinct()
