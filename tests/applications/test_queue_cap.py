@@ -42,7 +42,9 @@ def test_more_matches_than_the_cap_are_not_counted_but_said(client, world, garde
     assert "Die Seiten zeigen die ersten 3 Anträge dieser Sortierung." in page
     assert "In Prüfung</a>" not in page
     # The count reads one row past the cap, not every match.
-    counting = [q["sql"] for q in queries.captured_queries if '"state"' in q["sql"].split("FROM")[0]]
+    counting = [
+        q["sql"] for q in queries.captured_queries if '"state"' in q["sql"].split("FROM")[0]
+    ]
     assert any(sql.rstrip().endswith("LIMIT 4") for sql in counting), counting
 
 
@@ -54,9 +56,7 @@ def test_beyond_the_cap_the_pages_go_as_far_as_the_cap(client, world, gardens, c
     assert not {a.pk for a in first.object_list} & {a.pk for a in second.object_list}
     # Newest first: the pages hold the first three of the sort.
     newest = Application.objects.filter(title__startswith="Garten").order_by("-submitted_at", "-id")
-    assert [a.pk for a in [*first.object_list, *second.object_list]] == [
-        a.pk for a in newest[:3]
-    ]
+    assert [a.pk for a in [*first.object_list, *second.object_list]] == [a.pk for a in newest[:3]]
     # A page past the cap shows the last one there is.
     assert client.get(QUEUE, {"q": "garten", "seite": 3}).context["page"].number == 2
     assert 'seite=2">nächste Seite' in client.get(QUEUE, {"q": "garten"}).content.decode()
