@@ -53,10 +53,12 @@ def test_beyond_the_cap_the_pages_go_as_far_as_the_cap(client, world, gardens, c
     first = client.get(QUEUE, {"q": "garten"}).context["page"]
     second = client.get(QUEUE, {"q": "garten", "seite": 2}).context["page"]
     assert len(first.object_list) == 2 and len(second.object_list) == 1
-    assert not {a.pk for a in first.object_list} & {a.pk for a in second.object_list}
+    assert not {a["pk"] for a in first.object_list} & {a["pk"] for a in second.object_list}
     # Newest first: the pages hold the first three of the sort.
     newest = Application.objects.filter(title__startswith="Garten").order_by("-submitted_at", "-id")
-    assert [a.pk for a in [*first.object_list, *second.object_list]] == [a.pk for a in newest[:3]]
+    assert [a["pk"] for a in [*first.object_list, *second.object_list]] == [
+        a.pk for a in newest[:3]
+    ]
     # A page past the cap shows the last one there is.
     assert client.get(QUEUE, {"q": "garten", "seite": 3}).context["page"].number == 2
     assert 'seite=2">nächste Seite' in client.get(QUEUE, {"q": "garten"}).content.decode()
@@ -104,7 +106,7 @@ def test_a_name_shared_by_many_applicants_is_found_as_by_few(client, world, monk
 
     def found() -> set[int]:
         page = client.get(QUEUE, {"q": "gartenfreunde"}).context["page"]
-        return {a.pk for a in page.object_list}
+        return {a["pk"] for a in page.object_list}
 
     assert found() == {apps[0].pk, apps[1].pk}
     monkeypatch.setattr("grants.selectors.queue.FEW_APPLICANTS", 1)

@@ -98,7 +98,7 @@ def test_a_chosen_option_filters_and_a_foreign_one_is_refused(client, world):
     client.force_login(world.case_worker)
     chosen = client.get(QUEUE, {"call": world.call.pk})
     assert f'<option value="{world.call.pk}" selected>' in chosen.content.decode()
-    assert [a.pk for a in chosen.context["page"].object_list] == [app.pk]
+    assert [a["pk"] for a in chosen.context["page"].object_list] == [app.pk]
     refused = client.get(QUEUE, {"call": foreign.pk})
     assert refused.context["filter"].errors
     assert str(foreign) not in refused.content.decode()

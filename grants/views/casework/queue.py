@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, ChangedMeanwhile
 from grants.forms.casework import SavedFilterForm
-from grants.models import Application, StaffRole
+from grants.models import ApplicationState, StaffRole
 from grants.permissions import casework_programmes
 from grants.selectors.programmes import programmes_for_staff
 from grants.selectors.queue import (
@@ -79,22 +79,25 @@ def _sort_links(params: QueryDict, current: str) -> dict[str, dict]:
 PK_MARK = 987654321
 
 
-def _rows(page: Page, today: dt.date) -> list[tuple[Application, str, str, bool]]:
-    """Each row with the addresses of its file and of "mir zuweisen" and whether its deadline
-    has passed: two reverses per page instead of two per row (a reverse costs more than the
-    rest of a row's cell), and no comparison in the template."""
+def _rows(page: Page, today: dt.date, user_id: int) -> list[dict]:
+    """The page's rows with what the template would otherwise work out per row: the addresses
+    of the file and of "mir zuweisen" (two reverses per page instead of two per row), the
+    state's label, whether the deadline has passed, and who is responsible."""
     file_url = reverse("casework:file", args=[PK_MARK])
     assign_url = reverse("casework:assign_me", args=[PK_MARK])
     mark = str(PK_MARK)
-    return [
-        (
-            app,
-            file_url.replace(mark, str(app.pk)),
-            assign_url.replace(mark, str(app.pk)),
-            app.next_deadline is not None and app.next_deadline < today,
-        )
-        for app in page.object_list
-    ]
+    for row in page.object_list:
+        pk = str(row["pk"])
+        deadline = row["next_deadline"]
+        row["file_url"] = file_url.replace(mark, pk)
+        row["assign_url"] = assign_url.replace(mark, pk)
+        row["state_label"] = ApplicationState(row["state"]).label
+        row["overdue"] = deadline is not None and deadline < today
+        row["mine"] = row["assignee_id"] == user_id
+        # As User.get_full_name; nobody's is empty.
+        first, last = row["assignee_first_name"] or "", row["assignee_last_name"] or ""
+        row["assignee"] = f"{first} {last}".strip()
+    return page.object_list
 
 
 @login_required
@@ -117,7 +120,7 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
-            "rows": _rows(page, today),
+            "rows": _rows(page, today, request.user.pk),
             "counts": counts,
             "capped": counts is None,
             "cap": COUNT_CAP,
