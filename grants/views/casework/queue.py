@@ -86,7 +86,8 @@ def _rows(page: Page, today: dt.date, user_id: int) -> list[dict]:
     file_url = reverse("casework:file", args=[PK_MARK])
     assign_url = reverse("casework:assign_me", args=[PK_MARK])
     mark = str(PK_MARK)
-    for row in page.object_list:
+    rows: list[dict] = list(page.object_list)
+    for row in rows:
         pk = str(row["pk"])
         deadline = row["next_deadline"]
         row["file_url"] = file_url.replace(mark, pk)
@@ -94,10 +95,10 @@ def _rows(page: Page, today: dt.date, user_id: int) -> list[dict]:
         row["state_label"] = ApplicationState(row["state"]).label
         row["overdue"] = deadline is not None and deadline < today
         row["mine"] = row["assignee_id"] == user_id
-        # As User.get_full_name; nobody's is empty.
+        # As User.get_full_name; empty when nobody is responsible (the template shows a dash).
         first, last = row["assignee_first_name"] or "", row["assignee_last_name"] or ""
         row["assignee"] = f"{first} {last}".strip()
-    return page.object_list
+    return rows
 
 
 @login_required
