@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import DateTimeField, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -42,15 +44,89 @@ from grants.selectors.programmes import programmes_for_staff
 S = ApplicationState
 CASE_WORKER = StaffRole.Role.CASE_WORKER
 
-DEADLINE_LABELS = {
-    "appeal_deadline": _("Rechtsbehelfsfrist endet"),
-    "response_due_date": _("Nachreichung fällig"),
-    "proof_due_date": _("Verwendungsnachweis fällig"),
-}
-
 
 class QueueForm(forms.Form):
     pass
+
+
+class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """The choices its field was given, instead of a query of its own."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.field.listed
+
+    def __len__(self) -> int:
+        return len(self.field.listed) + (self.field.empty_label is not None)
+
+
+class ListedChoiceField(django_filters.fields.ModelChoiceField):
+    """A model choice whose options are read beforehand; its queryset still checks the
+    value chosen."""
+
+    iterator = ListedChoiceIterator
+
+    def __init__(self, *args, listed: list[tuple[int, str]], **kwargs) -> None:
+        self.listed = listed
+        super().__init__(*args, **kwargs)
+
+
+class ListedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedChoiceField
+
+
+def filter_choices(programme_ids: list[int]) -> dict[str, list[tuple[int, str]]]:
+    """The options of the programme, call, field-of-action and area filters in one query
+    (four model choice fields would read a query and a server-side cursor each), in the
+    models' own order (``Meta.ordering``) and with their own labels."""
+    # Typed: PostgreSQL takes an untyped NULL in the first part of a union for text.
+    no_position = Cast(Value(None), IntegerField())
+    no_deadline = Cast(Value(None), DateTimeField())
+
+    def part(model, kind: str, code: str, label: str, position=no_position, deadline=no_deadline):
+        ids = {"pk__in" if model is Programme else "programme__in": programme_ids}
+        columns = {"kind": Value(kind), "in_code": F(code), "label": F(label)}
+        columns |= {"rank": position, "due": deadline}
+        return (
+            model.objects.filter(**ids)
+            .order_by()
+            .annotate(**columns)
+            .values_list("kind", "pk", "in_code", "label", "rank", "due")
+        )
+
+    rows = part(Programme, "programme", "code", "name").union(
+        part(Call, "call", "programme__code", "title", deadline=F("deadline")),
+        part(FieldOfAction, "field_of_action", "programme__code", "name", F("position")),
+        part(Area, "area", "programme__code", "name", F("position")),
+        all=True,
+    )
+    by_kind: dict[str, list[tuple]] = {
+        "programme": [],
+        "call": [],
+        "field_of_action": [],
+        "area": [],
+    }
+    for kind, *row in rows:
+        by_kind[kind].append(row)
+    calls = sorted(by_kind["call"], key=lambda row: (row[4], row[0]), reverse=True)
+    return {
+        "programme": [(pk, name) for pk, code, name, *_ in sorted(by_kind["programme"], key=_code)],
+        "call": [(pk, f"{code}: {title}") for pk, code, title, *_ in calls],
+        "field_of_action": [
+            (pk, name) for pk, _c, name, *_ in sorted(by_kind["field_of_action"], key=_listed)
+        ],
+        "area": [(pk, name) for pk, _c, name, *_ in sorted(by_kind["area"], key=_listed)],
+    }
+
+
+def _code(row: tuple) -> str:
+    return row[1]
+
+
+def _listed(row: tuple) -> tuple:
+    """A list entry's order: its programme's code, its position, its name."""
+    return (row[1], row[3], row[2])
 
 
 SORT_ORDERS = [
@@ -68,6 +144,11 @@ DEFAULT_ORDER = (F("submitted_at").desc(nulls_last=True), F("id").desc())
 # A search term that is a file number or its beginning (WIR2-2026, WIR2-2026-00): a programme
 # code with a letter, so that "2026-0009" is still searched for anywhere in the file number.
 FILE_NUMBER_START = re.compile(r"^[A-Z0-9]*[A-Z][A-Z0-9]*-\d{4}(-\d*)?$")
+# How many applicants a search term may match and still be sent as a list of their ids.
+FEW_APPLICANTS = 200
+# A filter matching more applications than this is counted only up to here: the page says
+# "mehr als 1.000 Anträge" and pages through the first ones, instead of reading every match.
+COUNT_CAP = 1000
 
 
 class QueueOrdering(django_filters.OrderingFilter):
@@ -98,10 +179,10 @@ class QueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Suche"), method="search", help_text=_("Aktenzeichen, Titel oder Antragsteller*in")
     )
-    programme = django_filters.ModelChoiceFilter(
+    programme = ListedChoiceFilter(
         label=_("Programm"), queryset=Programme.objects.none(), empty_label=_("alle")
     )
-    call = django_filters.ModelChoiceFilter(
+    call = ListedChoiceFilter(
         label=_("Förderaufruf"), queryset=Call.objects.none(), empty_label=_("alle")
     )
     state = django_filters.ChoiceFilter(
@@ -109,13 +190,13 @@ class QueueFilter(django_filters.FilterSet):
         choices=[c for c in S.choices if c[0] != S.DRAFT],
         empty_label=_("alle"),
     )
-    field_of_action = django_filters.ModelChoiceFilter(
+    field_of_action = ListedChoiceFilter(
         label=_("Handlungsfeld"),
         field_name="fields_of_action",
         queryset=FieldOfAction.objects.none(),
         empty_label=_("alle"),
     )
-    area = django_filters.ModelChoiceFilter(
+    area = ListedChoiceFilter(
         label=_("Gebiet"), field_name="areas", queryset=Area.objects.none(), empty_label=_("alle")
     )
     assigned = django_filters.ChoiceFilter(
@@ -151,13 +232,13 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.user = user
         programmes = casework_programmes(user)
-        ids = programmes.values("pk")
+        ids = programmes_for_staff(user, CASE_WORKER)
         self.filters["programme"].queryset = programmes
-        self.filters["call"].queryset = Call.objects.filter(programme__in=ids).select_related(
-            "programme"
-        )
+        self.filters["call"].queryset = Call.objects.filter(programme__in=ids)
         self.filters["field_of_action"].queryset = FieldOfAction.objects.filter(programme__in=ids)
         self.filters["area"].queryset = Area.objects.filter(programme__in=ids)
+        for name, listed in filter_choices(ids).items():
+            self.filters[name].extra["listed"] = listed
         colleagues = (
             User.objects.filter(staff_roles__role=CASE_WORKER, staff_roles__programme__in=ids)
             .distinct()
@@ -179,15 +260,17 @@ class QueueFilter(django_filters.FilterSet):
             return queryset.filter(file_number__startswith=value.upper())
         # Every condition on a column of the application itself, each with its trigram index
         # (migration 0016), so that PostgreSQL can combine them (BitmapOr) or, for a common
-        # word, walk the sort's index and stop after a page. The applicants come first, as ids:
-        # a subquery or a join under the OR could use no index and read every application.
-        applicants = list(
-            Applicant.objects.filter(name__icontains=value).order_by().values_list("pk", flat=True)
-        )
+        # word, walk the sort's index and stop after a page. A rare name part comes as a few
+        # applicant ids: as constants PostgreSQL sees how rare they are and reads them from the
+        # applicant index (a subquery under the OR could use no index and read every
+        # application). A common one stays a subquery: thousands of ids are not worth building
+        # here, and the walk along the sort's index meets a match after a few rows.
+        names = Applicant.objects.filter(name__icontains=value).order_by().values_list("pk")
+        few = [pk for (pk,) in names[: FEW_APPLICANTS + 1]]
         return queryset.filter(
             Q(file_number__icontains=value)
             | Q(title__icontains=value)
-            | Q(applicant_id__in=applicants)
+            | Q(applicant_id__in=few if len(few) <= FEW_APPLICANTS else names)
         )
 
     def filter_assigned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -214,13 +297,29 @@ def queue(user: User, params) -> tuple[QueueFilter, QuerySet[Application]]:
         filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("sort")
     ):
         applications = applications.order_by(*DEFAULT_ORDER)
-    return filterset, applications.select_related("applicant", "programme", "call", "assigned_to")
+    return filterset, applications
+
+
+# What a row of the queue shows (templates/grants/casework/queue.html), as plain values: the
+# four joined rows hold some hundred columns, and fifty rows as model instances (with the state
+# machine's bookkeeping for each) took longer to read than the page's SQL.
+ROW_COLUMNS = ("pk", "file_number", "title", "state", "requested_amount", "next_deadline")
+ROW_RELATED = {
+    "programme_code": F("programme__code"),
+    "call_title": F("call__title"),
+    "applicant_name": F("applicant__name"),
+    "assignee_id": F("assigned_to_id"),
+    "assignee_first_name": F("assigned_to__first_name"),
+    "assignee_last_name": F("assigned_to__last_name"),
+}
 
 
 class QueuePaginator(Paginator):
     """Pages in two steps: the ids of the page first, which an offset reads from the sort's
-    index alone, then the rows shown with their joins. A plain offset joins applicant,
-    programme, call and assignee for every row it skips (page 50: 2,450 of them)."""
+    index alone, then the rows shown with their joins, as dictionaries of ``ROW_COLUMNS`` and
+    ``ROW_RELATED``. A plain offset joins applicant, programme, call and assignee for every row
+    it skips (page 50: 2,450 of them). The second step asks for the ids alone: they passed the
+    access rule and the filters in the first."""
 
     def __init__(self, applications: QuerySet[Application], per_page: int) -> None:
         super().__init__(applications, per_page)
@@ -229,8 +328,11 @@ class QueuePaginator(Paginator):
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.applications.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = {row.pk: row for row in self.applications.order_by().filter(pk__in=ids)}
+        # Not past the count, which a capped search sets below the number of matches.
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.applications.values_list("pk", flat=True)[bottom:top])
+        shown = Application.objects.filter(pk__in=ids).order_by()
+        rows = {row["pk"]: row for row in shown.values(*ROW_COLUMNS, **ROW_RELATED)}
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
@@ -242,17 +344,23 @@ def needs_distinct(filterset: QueueFilter) -> bool:
     return bool(data.get("field_of_action") or data.get("area"))
 
 
-def counts_by_state(applications: QuerySet[Application], *, distinct: bool = False) -> list[dict]:
-    """One query: how many of the filtered applications are in each state (read from the
-    (programme, state) index when no other filter applies)."""
-    # COUNT(*), not COUNT(id): only then can PostgreSQL answer from the index alone.
-    n = Count("pk", distinct=True) if distinct else Count("*")
-    rows = dict(applications.order_by().values_list("state").annotate(n=n))
-    return [{"state": v, "label": label, "n": rows[v]} for v, label in S.choices if v in rows]
+def counts_by_state(
+    applications: QuerySet[Application], *, distinct: bool = False
+) -> list[dict] | None:
+    """How many of the filtered applications are in each state, in one query that stops
+    reading after the first ``COUNT_CAP + 1`` matches; None when there are more."""
+    # The id as well when a filter may repeat an application: DISTINCT on the state alone
+    # would leave one row per state.
+    fields = ("pk", "state") if distinct else ("state",)
+    rows = list(applications.order_by().values_list(*fields)[: COUNT_CAP + 1])
+    if len(rows) > COUNT_CAP:
+        return None
+    n = Counter(row[-1] for row in rows)
+    return [{"state": v, "label": label, "n": n[v]} for v, label in S.choices if v in n]
 
 
 def kept_counts_by_state(programme_ids: list[int]) -> list[dict]:
-    """As :func:`counts_by_state` for all applications of the programmes, from the counts the
+    """How many applications of the programmes are in each state, from the counts the
     transitions keep (``StateCount``): a few rows, however many applications there are."""
     rows: dict[str, int] = {}
     for state, n in StateCount.objects.filter(programme_id__in=programme_ids, n__gt=0).values_list(
@@ -262,11 +370,25 @@ def kept_counts_by_state(programme_ids: list[int]) -> list[dict]:
     return [{"state": v, "label": label, "n": rows[v]} for v, label in S.choices if v in rows]
 
 
-def filters_applied(filterset: QueueFilter) -> bool:
-    """Whether any filter narrows the queue (sorting does not)."""
-    if not (filterset.is_bound and filterset.is_valid()):
-        return False
-    return any(value for name, value in filterset.form.cleaned_data.items() if name != "sort")
+def queue_counts(
+    filterset: QueueFilter, applications: QuerySet[Application], user: User
+) -> list[dict] | None:
+    """The counts per state of what the queue lists; None when more than ``COUNT_CAP`` match.
+    Narrowed by programme and state at most, they are the kept counts (exact, from a few
+    rows); any other filter has them counted, up to the cap."""
+    data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
+    narrowed_by = {name for name, value in data.items() if value and name != "sort"}
+    if narrowed_by <= {"programme", "state"}:
+        programme = data.get("programme")
+        # The form offers (and validates against) the user's own programmes only.
+        ids = [programme.pk] if programme else programmes_for_staff(user, CASE_WORKER)
+        rows = kept_counts_by_state(ids)
+        return (
+            [row for row in rows if row["state"] == data["state"]]
+            if "state" in narrowed_by
+            else rows
+        )
+    return counts_by_state(applications, distinct=needs_distinct(filterset))
 
 
 def overdue_count(user: User) -> int:

@@ -35,7 +35,7 @@ def three(world):
 def _found(client, term: str) -> set[int]:
     response = client.get(QUEUE, {"q": term})
     assert response.status_code == 200
-    return {a.pk for a in response.context["page"].object_list}
+    return {a["pk"] for a in response.context["page"].object_list}
 
 
 def test_it_finds_part_of_a_title_in_any_case(client, world, three):
@@ -100,3 +100,14 @@ def test_on_postgresql_a_file_number_is_found_on_its_btree(world, three):
     plan = _plan(_searched(world, three[0].file_number.lower()))
     assert "grants_application_file_number" in plan and "_like" in plan, plan
     assert "trgm" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL only")
+def test_on_postgresql_a_name_of_many_applicants_is_a_subquery_on_its_index(
+    world, three, monkeypatch
+):
+    monkeypatch.setattr("grants.selectors.queue.FEW_APPLICANTS", 0)
+    searched = _searched(world, "nordstadt")
+    assert "applicants_applicant" in str(searched.query)
+    plan = _plan(searched)
+    assert "applicant_name_trgm" in plan and "SubPlan" in plan, plan

@@ -53,8 +53,12 @@ def test_the_queue_and_the_finance_overview_show_the_kept_counts(client, world):
     client.force_login(world.case_worker)
     counts = client.get(QUEUE).context["counts"]
     assert [(row["state"], row["n"]) for row in counts] == [(S.SUBMITTED, 7)]
-    # A filter counts the filtered applications themselves.
-    filtered = client.get(QUEUE, {"state": S.SUBMITTED}).context["counts"]
+    # Narrowed by programme and state, the page still reads the kept rows.
+    by_state = client.get(QUEUE, {"state": S.SUBMITTED, "programme": world.programme.pk})
+    assert [(row["state"], row["n"]) for row in by_state.context["counts"]] == [(S.SUBMITTED, 7)]
+    assert client.get(QUEUE, {"state": S.IN_REVIEW}).context["counts"] == []
+    # Any other filter counts the filtered applications themselves.
+    filtered = client.get(QUEUE, {"assigned": "none"}).context["counts"]
     assert [(row["state"], row["n"]) for row in filtered] == [(S.SUBMITTED, 2)]
     client.force_login(world.finance)
     assert [row["n"] for row in client.get("/finanzen/").context["by_state"]] == [7]

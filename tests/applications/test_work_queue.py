@@ -101,8 +101,8 @@ def test_the_queue_pages_fifty_at_a_time(client, world):
     assert len(response.context["page"].object_list) == 50
     second = client.get(QUEUE, {"seite": 2}).context["page"]
     assert len(second.object_list) == total - 50
-    assert not {a.pk for a in second.object_list} & {
-        a.pk for a in response.context["page"].object_list
+    assert not {a["pk"] for a in second.object_list} & {
+        a["pk"] for a in response.context["page"].object_list
     }
 
 
