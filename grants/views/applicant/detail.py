@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,7 +43,7 @@ from grants.services.correspondence import thread_mark_read
 from grants.services.decisions import application_waive_appeal
 from grants.services.payouts import payee_of, payout_request
 from grants.views.applicant.access import _application, _data, _refused
-from grants.views.applicant.common import PROOF_STATES, _open_request, _stored_figures, next_step
+from grants.views.applicant.common import PROOF_STATES, _open_request, next_step
 from grants.views.applicant.early_start import can_request_early_start
 from grants.views.applicant.timeline import timeline
 
@@ -68,19 +68,36 @@ def _handler(application: Application) -> str:
 
 @login_required
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application = _application(request, pk)
-    thread_mark_read(application=application, user=request.user)
+    application = _application(
+        request,
+        pk,
+        # The call is read only for a draft's deadline (next_step), so not with every page.
+        related=("programme__funding_body", "applicant", "assigned_to"),
+        payout_totals=True,
+    )
+    prefetch_related_objects([application], "early_starts")
+    # The thread is shown once submitted; no message can exist on a draft.
+    thread = thread_of(application) if application.state != ApplicationState.DRAFT else []
+    thread_mark_read(application=application, user=request.user, thread=thread)
     decision = (
         application.decisions.filter(status=Decision.Status.CONFIRMED)
         .order_by("-confirmed_at")
         .first()
     )
-    letters = []
-    if hasattr(application, "letters"):
-        letters = list(application.letters.exclude(kind="recovery").order_by("created_at"))
-    payouts = list(
-        application.payouts.exclude(state=Payout.State.CANCELLED).order_by("due_date", "id")
+    # The letters are shown with the decision; payouts, repayment claims and changes exist
+    # only once approved (and a claim only once the justified amount is set).
+    approved = application.approved_amount is not None
+    letters = (
+        list(application.letters.exclude(kind="recovery").order_by("created_at"))
+        if decision is not None
+        else []
     )
+    payouts = (
+        list(application.payouts.exclude(state=Payout.State.CANCELLED).order_by("due_date", "id"))
+        if approved
+        else []
+    )
+    change_requests = list(application.change_requests.all()) if approved else []
     return render(
         request,
         "grants/applicant/detail.html",
@@ -91,7 +108,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline(application),
             "mails": _mails(application, request.user),
             "request_items": _open_request(application, answer_forms=True),
-            "thread": thread_of(application),
+            "thread": thread,
             "thread_form": ThreadMessageForm()
             if application.state != ApplicationState.DRAFT
             else None,
@@ -113,19 +130,18 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_request_payout": application.state in PAYABLE_STATES
             and application.approved_amount
             and application.paid_or_pending_amount < application.approved_amount,
-            "claims": claim_figures(application),
+            "claims": claim_figures(application)
+            if application.justified_amount is not None
+            else [],
             "legal_remedy": application.programme.legal_remedy_in(get_language() or "de"),
             "handler": _handler(application),
             "is_editable": application.state in EDITABLE_STATES,
             "proof_open": application.state in PROOF_STATES,
-            "figures": _stored_figures(application),
             "early_starts": list(application.early_starts.all()),
             "can_request_early_start": can_request_early_start(application),
-            "change_requests": list(application.change_requests.all()),
+            "change_requests": change_requests,
             "can_request_change": application.state in CHANGEABLE_STATES
-            and not application.change_requests.filter(
-                state=ChangeRequest.State.REQUESTED
-            ).exists(),
+            and not any(c.state == ChangeRequest.State.REQUESTED for c in change_requests),
         },
     )
 

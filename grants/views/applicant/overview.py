@@ -14,7 +14,7 @@ from applicants import selectors as applicant_selectors
 from applicants.models import ApplicantKind
 from core.types import AuthenticatedHttpRequest
 from grants.models import Call, Programme
-from grants.selectors.applications import applications_for_applicant_user
+from grants.selectors.applications import applications_for_applicant_user, with_payout_totals
 from grants.selectors.programmes import calls_open, kinds_not_eligible
 from grants.views.applicant.common import next_step
 
@@ -69,12 +69,14 @@ def easy_language(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = list(
-        applications_for_applicant_user(request.user)
+        with_payout_totals(applications_for_applicant_user(request.user))
         .select_related("programme", "call", "applicant")
         .order_by("-created_at")
     )
     rows = [(application, next_step(application)) for application in applications]
-    applicants = list(applicant_selectors.applicants_for_user(request.user))
+    applicants = list(
+        applicant_selectors.with_documents(applicant_selectors.applicants_for_user(request.user))
+    )
     expiring = [
         (applicant, document)
         for applicant in applicants
