@@ -42,8 +42,15 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
     ).distinct()
 
 
-def _payout_total(payouts: QuerySet[Payout]) -> Subquery:
-    total = payouts.filter(application=OuterRef("pk")).order_by().values("application")
+# The payouts each total adds up; the same as Application.paid_amount and paid_or_pending_amount.
+_PAID = Q(state=Payout.State.PAID)
+_PAID_OR_PENDING = ~Q(state=Payout.State.CANCELLED)
+
+
+def _payout_total(which: Q) -> Subquery:
+    total = (
+        Payout.objects.filter(which, application=OuterRef("pk")).order_by().values("application")
+    )
     return Subquery(total.annotate(s=Sum("amount")).values("s"), output_field=DecimalField())
 
 
@@ -52,21 +59,28 @@ def with_payout_totals(applications: QuerySet[Application]) -> QuerySet[Applicat
     ``Application.paid_amount`` and ``paid_or_pending_amount`` then answer without asking
     again (a list of applications would otherwise ask twice per row)."""
     return applications.annotate(
-        paid_total=_payout_total(Payout.objects.filter(state=Payout.State.PAID)),
-        paid_or_pending_total=_payout_total(Payout.objects.exclude(state=Payout.State.CANCELLED)),
+        paid_total=_payout_total(_PAID), paid_or_pending_total=_payout_total(_PAID_OR_PENDING)
+    )
+
+
+def payout_totals_read(application: Application) -> None:
+    """The same two totals for an application already loaded, in one query, for a page that
+    needs them only in some states (an annotation would cost every page of the others)."""
+    application.__dict__.update(
+        Payout.objects.filter(application=application).aggregate(
+            paid_total=Sum("amount", filter=_PAID),
+            paid_or_pending_total=Sum("amount", filter=_PAID_OR_PENDING),
+        )
     )
 
 
 def application_get_for_applicant(
-    user: User, pk: int, *, related: tuple[str, ...] = (), payout_totals: bool = False
+    user: User, pk: int, *, related: tuple[str, ...] = ()
 ) -> Application:
-    """``related`` and ``payout_totals``: what a page shows of the application's relations
-    and money, read in the same query."""
+    """``related``: what a page shows of the application's relations, read in the same query."""
     applications = applications_for_applicant_user(user).filter(pk=pk)
     if related:
         applications = applications.select_related(*related)
-    if payout_totals:
-        applications = with_payout_totals(applications)
     application = applications.first()
     if application is None:
         raise Http404

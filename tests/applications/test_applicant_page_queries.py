@@ -50,7 +50,7 @@ def test_the_dashboard_asks_the_same_whatever_the_applications_show(client, worl
 
 @pytest.mark.parametrize(
     ("state", "pinned"),
-    [(S.DRAFT, 9), (S.SUBMITTED, 10), (S.IN_REVIEW, 10), (S.APPROVED, 13), (S.RUNNING, 12)],
+    [(S.DRAFT, 9), (S.SUBMITTED, 10), (S.IN_REVIEW, 10), (S.APPROVED, 14), (S.RUNNING, 13)],
 )
 def test_the_application_page_asks_what_its_state_shows(client, world, state, pinned):
     app = advance(draft(world), world, state)

@@ -29,16 +29,10 @@ def _files(request: AuthenticatedHttpRequest):
 
 
 def _application(
-    request: AuthenticatedHttpRequest,
-    pk: int,
-    *,
-    related: tuple[str, ...] = (),
-    payout_totals: bool = False,
+    request: AuthenticatedHttpRequest, pk: int, *, related: tuple[str, ...] = ()
 ) -> Application:
     """The application if the user acts for its applicant; 404 for anyone else."""
-    return application_get_for_applicant(
-        request.user, pk, related=related, payout_totals=payout_totals
-    )
+    return application_get_for_applicant(request.user, pk, related=related)
 
 
 def _editable(request: AuthenticatedHttpRequest, pk: int) -> Application | None:

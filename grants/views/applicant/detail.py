@@ -35,6 +35,7 @@ from grants.models import (
     Decision,
     Payout,
 )
+from grants.selectors.applications import payout_totals_read
 from grants.selectors.correspondence import thread_of
 from grants.selectors.proof import claim_figures
 from grants.services.applications import application_withdraw
@@ -73,7 +74,6 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pk,
         # The call is read only for a draft's deadline (next_step), so not with every page.
         related=("programme__funding_body", "applicant", "assigned_to"),
-        payout_totals=True,
     )
     prefetch_related_objects([application], "early_starts")
     # The thread is shown once submitted; no message can exist on a draft.
@@ -92,11 +92,13 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if decision is not None
         else []
     )
-    payouts = (
-        list(application.payouts.exclude(state=Payout.State.CANCELLED).order_by("due_date", "id"))
-        if approved
-        else []
-    )
+    payouts: list[Payout] = []
+    if approved:
+        payouts = list(
+            application.payouts.exclude(state=Payout.State.CANCELLED).order_by("due_date", "id")
+        )
+        # Asked by the next step, the call for funds and the money section alike.
+        payout_totals_read(application)
     change_requests = list(application.change_requests.all()) if approved else []
     return render(
         request,
