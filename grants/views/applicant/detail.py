@@ -29,6 +29,7 @@ from grants.models import (
     CHANGEABLE_STATES,
     EDITABLE_STATES,
     PAYABLE_STATES,
+    WITHDRAWABLE_STATES,
     Application,
     ApplicationState,
     ChangeRequest,
@@ -47,6 +48,8 @@ from grants.views.applicant.access import _application, _data, _refused
 from grants.views.applicant.common import PROOF_STATES, _open_request, next_step
 from grants.views.applicant.early_start import can_request_early_start
 from grants.views.applicant.timeline import timeline
+
+S = ApplicationState
 
 
 def _mails(application: Application, user) -> list:
@@ -79,11 +82,15 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # The thread is shown once submitted; no message can exist on a draft.
     thread = thread_of(application) if application.state != ApplicationState.DRAFT else []
     thread_mark_read(application=application, user=request.user, thread=thread)
-    decision = (
-        application.decisions.filter(status=Decision.Status.CONFIRMED)
-        .order_by("-confirmed_at")
-        .first()
-    )
+    # The notice comes with the decision; until then (and after a withdrawal, which only
+    # comes before it) there is none to look for.
+    decision: Decision | None = None
+    if application.state not in (S.DRAFT, S.WITHDRAWN, *WITHDRAWABLE_STATES):
+        decision = (
+            application.decisions.filter(status=Decision.Status.CONFIRMED)
+            .order_by("-confirmed_at")
+            .first()
+        )
     # The letters are shown with the decision; payouts, repayment claims and changes exist
     # only once approved (and a claim only once the justified amount is set).
     approved = application.approved_amount is not None
