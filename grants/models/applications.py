@@ -260,7 +260,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
         return self.decisions.filter(status=Decision.Status.PROPOSED).order_by("-id").first()
 
-    # Pages read both totals in the application's own query (selectors.with_payout_totals);
+    # Pages may read the totals with the application (grants.selectors.applications);
     # everyone else, services above all, asks the database when asking.
 
     @property

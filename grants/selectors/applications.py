@@ -47,25 +47,24 @@ _PAID = Q(state=Payout.State.PAID)
 _PAID_OR_PENDING = ~Q(state=Payout.State.CANCELLED)
 
 
-def _payout_total(which: Q) -> Subquery:
+def with_paid_or_pending_total(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Money paid or on its way, read in the applications' own query: what
+    ``Application.paid_or_pending_amount`` then answers without asking again (a list of
+    applications would otherwise ask once per row)."""
     total = (
-        Payout.objects.filter(which, application=OuterRef("pk")).order_by().values("application")
+        Payout.objects.filter(_PAID_OR_PENDING, application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(s=Sum("amount"))
+        .values("s")
     )
-    return Subquery(total.annotate(s=Sum("amount")).values("s"), output_field=DecimalField())
-
-
-def with_payout_totals(applications: QuerySet[Application]) -> QuerySet[Application]:
-    """Money paid and money paid or on its way, read in the applications' own query: what
-    ``Application.paid_amount`` and ``paid_or_pending_amount`` then answer without asking
-    again (a list of applications would otherwise ask twice per row)."""
-    return applications.annotate(
-        paid_total=_payout_total(_PAID), paid_or_pending_total=_payout_total(_PAID_OR_PENDING)
-    )
+    return applications.annotate(paid_or_pending_total=Subquery(total, output_field=DecimalField()))
 
 
 def payout_totals_read(application: Application) -> None:
-    """The same two totals for an application already loaded, in one query, for a page that
-    needs them only in some states (an annotation would cost every page of the others)."""
+    """Money paid, and paid or on its way, for an application already loaded, in one query:
+    what ``Application.paid_amount`` and ``paid_or_pending_amount`` then answer, for a page
+    that needs them only in some states (an annotation would cost every page of the others)."""
     application.__dict__.update(
         Payout.objects.filter(application=application).aggregate(
             paid_total=Sum("amount", filter=_PAID),

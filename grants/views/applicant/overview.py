@@ -14,7 +14,10 @@ from applicants import selectors as applicant_selectors
 from applicants.models import ApplicantKind
 from core.types import AuthenticatedHttpRequest
 from grants.models import Call, Programme
-from grants.selectors.applications import applications_for_applicant_user, with_payout_totals
+from grants.selectors.applications import (
+    applications_for_applicant_user,
+    with_paid_or_pending_total,
+)
 from grants.selectors.programmes import calls_open, kinds_not_eligible
 from grants.views.applicant.common import next_step
 
@@ -82,7 +85,7 @@ DASHBOARD_FIELDS = (
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = list(
-        with_payout_totals(applications_for_applicant_user(request.user))
+        with_paid_or_pending_total(applications_for_applicant_user(request.user))
         .select_related("programme", "call", "applicant")
         # What a row and its next step show (common.next_step): the rest of these wide rows
         # only cost time to read; a field missing here would cost a query per row.
