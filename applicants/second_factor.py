@@ -37,7 +37,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from applicants.models import User
 from config.security import safe_next
 from core.types import AuthenticatedHttpRequest
-from grants.models import StaffRole
+from grants.models import staff_roles
 
 APP_DEVICE_NAME = "Authenticator-App"
 RECOVERY_DEVICE_NAME = "Wiederherstellungscodes"
@@ -53,7 +53,9 @@ def needs_second_factor(user: User) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return StaffRole.objects.filter(user=user).exists()
+    # The request's user keeps its roles (grants.permissions.StaffRolesMiddleware): the page's
+    # own permission checks then ask the database no second time.
+    return bool(staff_roles(user))
 
 
 def _with_next(url_name: str, next_url: str) -> str:

@@ -260,10 +260,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
         return self.decisions.filter(status=Decision.Status.PROPOSED).order_by("-id").first()
 
+    # Pages may read the totals with the application (grants.selectors.applications);
+    # everyone else, services above all, asks the database when asking.
+
     @property
     def paid_amount(self) -> Decimal:
         from grants.models.payouts import Payout
 
+        if "paid_total" in self.__dict__:
+            return money(self.__dict__["paid_total"])
         total = self.payouts.filter(state=Payout.State.PAID).aggregate(s=Sum("amount"))["s"]
         return money(total)
 
@@ -272,6 +277,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """Money paid or on its way: what the approval must still cover."""
         from grants.models.payouts import Payout
 
+        if "paid_or_pending_total" in self.__dict__:
+            return money(self.__dict__["paid_or_pending_total"])
         total = self.payouts.exclude(state=Payout.State.CANCELLED).aggregate(s=Sum("amount"))["s"]
         return money(total)
 

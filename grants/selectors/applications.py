@@ -8,14 +8,14 @@ that an application exists.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from applicants.models import User
 from applicants.selectors import expired_standard_documents
 from core import formatting
-from grants.models import Application, ApplicationState, PlanSummary
+from grants.models import Application, ApplicationState, Payout, PlanSummary
 from grants.selectors.programmes import programmes_for_staff
 
 
@@ -42,8 +42,45 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
     ).distinct()
 
 
-def application_get_for_applicant(user: User, pk: int) -> Application:
-    application = applications_for_applicant_user(user).filter(pk=pk).first()
+# The payouts each total adds up; the same as Application.paid_amount and paid_or_pending_amount.
+_PAID = Q(state=Payout.State.PAID)
+_PAID_OR_PENDING = ~Q(state=Payout.State.CANCELLED)
+
+
+def with_paid_or_pending_total(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Money paid or on its way, read in the applications' own query: what
+    ``Application.paid_or_pending_amount`` then answers without asking again (a list of
+    applications would otherwise ask once per row)."""
+    total = (
+        Payout.objects.filter(_PAID_OR_PENDING, application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return applications.annotate(paid_or_pending_total=Subquery(total, output_field=DecimalField()))
+
+
+def payout_totals_read(application: Application) -> None:
+    """Money paid, and paid or on its way, for an application already loaded, in one query:
+    what ``Application.paid_amount`` and ``paid_or_pending_amount`` then answer, for a page
+    that needs them only in some states (an annotation would cost every page of the others)."""
+    application.__dict__.update(
+        Payout.objects.filter(application=application).aggregate(
+            paid_total=Sum("amount", filter=_PAID),
+            paid_or_pending_total=Sum("amount", filter=_PAID_OR_PENDING),
+        )
+    )
+
+
+def application_get_for_applicant(
+    user: User, pk: int, *, related: tuple[str, ...] = ()
+) -> Application:
+    """``related``: what a page shows of the application's relations, read in the same query."""
+    applications = applications_for_applicant_user(user).filter(pk=pk)
+    if related:
+        applications = applications.select_related(*related)
+    application = applications.first()
     if application is None:
         raise Http404
     return application

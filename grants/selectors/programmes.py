@@ -22,7 +22,7 @@ def calls_open(at: dt.datetime | None = None) -> QuerySet[Call]:
     at = at or timezone.now()
     return (
         Call.objects.filter(opens_at__lte=at, deadline__gte=at, programme__is_active=True)
-        .select_related("programme", "funding_area")
+        .select_related("programme")
         .order_by("deadline")
     )
 

@@ -121,14 +121,25 @@ def thread_message_create(
     return message
 
 
-def thread_mark_read(*, application: Application, user: User) -> int:
-    """Read receipts for every message ``user`` has not yet seen; the first reading counts."""
-    unread = list(
-        application.thread_messages.exclude(reads__user=user).values_list("pk", flat=True)
-    )
-    ThreadRead.objects.bulk_create(
-        [ThreadRead(message_id=pk, user=user) for pk in unread], ignore_conflicts=True
-    )
+def thread_mark_read(
+    *, application: Application, user: User, thread: list[ThreadMessage] | None = None
+) -> int:
+    """Read receipts for every message ``user`` has not yet seen; the first reading counts.
+
+    Given the ``thread`` as ``thread_of`` loaded it (with its receipts), the unread messages
+    are known without asking again, and the new receipts join the messages' ``readers`` so
+    that the page shows them as if they had been there before it was loaded."""
+    if thread is None:
+        unread = list(
+            application.thread_messages.exclude(reads__user=user).values_list("pk", flat=True)
+        )
+    else:
+        unread = [m.pk for m in thread if all(r.user_id != user.pk for r in m.reads.all())]
+    receipts = {pk: ThreadRead(message_id=pk, user=user) for pk in unread}
+    ThreadRead.objects.bulk_create(list(receipts.values()), ignore_conflicts=True)
+    for message in thread or []:
+        if message.pk in receipts and message.author_id != user.pk:
+            message.readers.append(receipts[message.pk])  # type: ignore[attr-defined]
     return len(unread)
 
 

@@ -5,6 +5,8 @@ import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -40,6 +42,25 @@ def test_staff_with_password_alone_reach_no_page(password_only_client, world, pe
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("second_factor_enrol"))
+
+
+def test_a_staff_role_without_the_staff_flag_asks_the_second_factor_reading_roles_once(
+    client, password_only_client, world
+):
+    """Whether a person holds a staff role is the second factor's question and the page's:
+    the roles are read once per request for both."""
+    user = world.case_worker
+    user.is_staff = False
+    user.save(update_fields=["is_staff"])
+    _password_login(password_only_client, user)
+    response = password_only_client.get("/sachbearbeitung/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("second_factor_enrol"))
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sachbearbeitung/").status_code == 200
+    own_roles = f'"grants_staffrole"."user_id" = {user.pk}'
+    assert len([q for q in queries.captured_queries if own_roles in q["sql"]]) == 1
 
 
 def test_superuser_with_password_alone_does_not_reach_the_admin(password_only_client, db):

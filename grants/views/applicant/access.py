@@ -28,9 +28,11 @@ def _files(request: AuthenticatedHttpRequest):
     return request.FILES if request.method == "POST" else None
 
 
-def _application(request: AuthenticatedHttpRequest, pk: int) -> Application:
+def _application(
+    request: AuthenticatedHttpRequest, pk: int, *, related: tuple[str, ...] = ()
+) -> Application:
     """The application if the user acts for its applicant; 404 for anyone else."""
-    return application_get_for_applicant(request.user, pk)
+    return application_get_for_applicant(request.user, pk, related=related)
 
 
 def _editable(request: AuthenticatedHttpRequest, pk: int) -> Application | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,12 +29,14 @@ from grants.models import (
     CHANGEABLE_STATES,
     EDITABLE_STATES,
     PAYABLE_STATES,
+    WITHDRAWABLE_STATES,
     Application,
     ApplicationState,
     ChangeRequest,
     Decision,
     Payout,
 )
+from grants.selectors.applications import payout_totals_read
 from grants.selectors.correspondence import thread_of
 from grants.selectors.proof import claim_figures
 from grants.services.applications import application_withdraw
@@ -43,9 +45,11 @@ from grants.services.correspondence import thread_mark_read
 from grants.services.decisions import application_waive_appeal
 from grants.services.payouts import payee_of, payout_request
 from grants.views.applicant.access import _application, _data, _refused
-from grants.views.applicant.common import PROOF_STATES, _open_request, _stored_figures, next_step
+from grants.views.applicant.common import PROOF_STATES, _open_request, next_step
 from grants.views.applicant.early_start import can_request_early_start
 from grants.views.applicant.timeline import timeline
+
+S = ApplicationState
 
 
 def _mails(application: Application, user) -> list:
@@ -68,19 +72,41 @@ def _handler(application: Application) -> str:
 
 @login_required
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application = _application(request, pk)
-    thread_mark_read(application=application, user=request.user)
-    decision = (
-        application.decisions.filter(status=Decision.Status.CONFIRMED)
-        .order_by("-confirmed_at")
-        .first()
+    application = _application(
+        request,
+        pk,
+        # The call is read only for a draft's deadline (next_step), so not with every page.
+        related=("programme__funding_body", "applicant", "assigned_to"),
     )
-    letters = []
-    if hasattr(application, "letters"):
-        letters = list(application.letters.exclude(kind="recovery").order_by("created_at"))
-    payouts = list(
-        application.payouts.exclude(state=Payout.State.CANCELLED).order_by("due_date", "id")
+    prefetch_related_objects([application], "early_starts")
+    # The thread is shown once submitted; no message can exist on a draft.
+    thread = thread_of(application) if application.state != ApplicationState.DRAFT else []
+    thread_mark_read(application=application, user=request.user, thread=thread)
+    # The notice comes with the decision; until then (and after a withdrawal, which only
+    # comes before it) there is none to look for.
+    decision: Decision | None = None
+    if application.state not in (S.DRAFT, S.WITHDRAWN, *WITHDRAWABLE_STATES):
+        decision = (
+            application.decisions.filter(status=Decision.Status.CONFIRMED)
+            .order_by("-confirmed_at")
+            .first()
+        )
+    # The letters are shown with the decision; payouts, repayment claims and changes exist
+    # only once approved (and a claim only once the justified amount is set).
+    approved = application.approved_amount is not None
+    letters = (
+        list(application.letters.exclude(kind="recovery").order_by("created_at"))
+        if decision is not None
+        else []
     )
+    payouts: list[Payout] = []
+    if approved:
+        payouts = list(
+            application.payouts.exclude(state=Payout.State.CANCELLED).order_by("due_date", "id")
+        )
+        # Asked by the next step, the call for funds and the money section alike.
+        payout_totals_read(application)
+    change_requests = list(application.change_requests.all()) if approved else []
     return render(
         request,
         "grants/applicant/detail.html",
@@ -91,7 +117,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline(application),
             "mails": _mails(application, request.user),
             "request_items": _open_request(application, answer_forms=True),
-            "thread": thread_of(application),
+            "thread": thread,
             "thread_form": ThreadMessageForm()
             if application.state != ApplicationState.DRAFT
             else None,
@@ -113,19 +139,18 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_request_payout": application.state in PAYABLE_STATES
             and application.approved_amount
             and application.paid_or_pending_amount < application.approved_amount,
-            "claims": claim_figures(application),
+            "claims": claim_figures(application)
+            if application.justified_amount is not None
+            else [],
             "legal_remedy": application.programme.legal_remedy_in(get_language() or "de"),
             "handler": _handler(application),
             "is_editable": application.state in EDITABLE_STATES,
             "proof_open": application.state in PROOF_STATES,
-            "figures": _stored_figures(application),
             "early_starts": list(application.early_starts.all()),
             "can_request_early_start": can_request_early_start(application),
-            "change_requests": list(application.change_requests.all()),
+            "change_requests": change_requests,
             "can_request_change": application.state in CHANGEABLE_STATES
-            and not application.change_requests.filter(
-                state=ChangeRequest.State.REQUESTED
-            ).exists(),
+            and not any(c.state == ChangeRequest.State.REQUESTED for c in change_requests),
         },
     )
 

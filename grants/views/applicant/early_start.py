@@ -19,11 +19,10 @@ from grants.views.applicant.access import _application, _data, _refused
 
 
 def can_request_early_start(application: Application) -> bool:
-    return (
-        application.state in EARLY_START_STATES
-        and not application.early_starts.filter(
-            state__in=[EarlyStart.State.REQUESTED, EarlyStart.State.CONSENTED]
-        ).exists()
+    # Over the early starts as loaded: the application's page shows them and prefetches them.
+    return application.state in EARLY_START_STATES and not any(
+        early_start.state in (EarlyStart.State.REQUESTED, EarlyStart.State.CONSENTED)
+        for early_start in application.early_starts.all()
     )
 
 
