@@ -87,7 +87,13 @@ def application_get_for_applicant(
 
 
 def application_get_for_staff(user: User, pk: int, role: str | None = None) -> Application:
-    application = applications_for_staff(user, role).filter(pk=pk).first()
+    # What every case-work page of an application names: with it, in the same read.
+    application = (
+        applications_for_staff(user, role)
+        .select_related("programme", "call__programme", "applicant", "assigned_to")
+        .filter(pk=pk)
+        .first()
+    )
     if application is None:
         raise Http404
     return application

@@ -381,10 +381,18 @@ class ReceiptList:
 
 def receipt_list(application: Application) -> ReceiptList:
     """The receipts grouped by the plan's cost lines, in the plan's order; two queries."""
+    return receipt_list_of(
+        application.receipts.order_by("number"), application.cost_lines.select_related("category")
+    )
+
+
+def receipt_list_of(receipts: Iterable[Receipt], cost_lines: Iterable[CostLine]) -> ReceiptList:
+    """The list from receipts (by number) and cost lines (with their categories) already
+    loaded, as the case file has them."""
     by_line: dict[int, list[Receipt]] = {}
-    for receipt in application.receipts.order_by("number"):
+    for receipt in receipts:
         by_line.setdefault(receipt.cost_line_id, []).append(receipt)
-    lines = application.cost_lines.select_related("category").order_by("id")
+    lines = sorted(cost_lines, key=lambda line: line.pk)
     return ReceiptList([ReceiptLine(line, by_line.get(line.pk, [])) for line in lines])
 
 

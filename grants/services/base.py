@@ -47,7 +47,11 @@ def _lock(application: Application) -> Application:
 
 def application_seen(application: Application) -> str:
     """Fingerprint of what a person saw: the state and the last recorded step."""
-    last = application.status_changes.aggregate(last=Max("id"))["last"] or 0
+    if "status_changes" in getattr(application, "_prefetched_objects_cache", {}):
+        # The steps as the case file loaded them for its history: exactly what was seen.
+        last = max((change.pk for change in application.status_changes.all()), default=0)
+    else:
+        last = application.status_changes.aggregate(last=Max("id"))["last"] or 0
     return f"{application.state}.{last}"
 
 
