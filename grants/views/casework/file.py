@@ -121,13 +121,18 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
             if payout.state == Payout.State.CERTIFIED and not payout.can_order
             else []
         )
-    claims = list(app.repayment_claims.prefetch_related("repayments"))
+    # A proof check sets the justified amount, and only an amount no longer justified is
+    # claimed back: before either, the file has neither (most files: two queries fewer).
+    checked = app.justified_amount is not None
+    claims = list(app.repayment_claims.prefetch_related("repayments")) if checked else []
     for claim in claims:
         claim.can_settle = is_offered(claim, "settle", user)
-    proof_check = app.proof_checks.prefetch_related("lines").first()
+    proof_check = app.proof_checks.prefetch_related("lines").first() if checked else None
     cost_lines = list(app.cost_lines.all())
-    letters = list(app.letters.all())
+    financing_lines = list(app.financing_lines.all())
     decisions = list(app.decisions.all())
+    # Letters are made for decisions and claims only.
+    letters = list(app.letters.all()) if decisions or claims else []
     receipts = list(app.receipts.all())
     thread = thread_of(app)
     return {
@@ -136,7 +141,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "plan": plan,
         "flags": application_rule_flags(app, plan),
         "cost_lines": cost_lines,
-        "financing_lines": list(app.financing_lines.all()),
+        "financing_lines": financing_lines,
         "attachments": attachments_of(app),
         "standard_documents": standard_documents_of(app),
         "thread_attachments": thread_attachments_of(thread),
@@ -151,9 +156,9 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "payouts": payouts,
         "claims": claims,
         # The proof check waits for these: each named with what to do, not a bare refusal.
-        "payout_hints": open_payout_hints(app) if app.state in PROOF_UNDER_CHECK_STATES else [],
+        "payout_hints": open_payout_hints(payouts) if app.state in PROOF_UNDER_CHECK_STATES else [],
         "proof_check": proof_check,
-        "proof_figures": proof_figures_of_file(app, proof_check, cost_lines),
+        "proof_figures": proof_figures_of_file(app, proof_check, cost_lines, financing_lines),
         "receipts": receipt_list_of(receipts, cost_lines) if receipts else None,
         "steps": steps,
         "blocked": blocked,
