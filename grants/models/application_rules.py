@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Membership
 from core.types import StrOrPromise
-from grants.models.base import CENT, ZERO, money, period_last_day
+from grants.models.base import CENT, ZERO, money, period_last_day, prefetched
 from grants.models.eligibility import (
     amount_refusal,
     applicant_kind_refusal,
@@ -237,9 +237,8 @@ def plan_of(app: Application) -> PlanSummary:
     """The plan's figures from its rows: summed in the database, or, when the caller loaded
     the rows with their categories (``prefetch_related``, as the case file does), from those
     rows, so that the rules of every step on one page add up the same rows only once."""
-    loaded = getattr(app, "_prefetched_objects_cache", {})
     financing: dict[str, Decimal] = {}
-    if "cost_lines" in loaded and "financing_lines" in loaded:
+    if prefetched(app, "cost_lines") and prefetched(app, "financing_lines"):
         costs = sum((line.amount for line in app.cost_lines.all()), ZERO)
         for line in app.financing_lines.all():
             financing[line.category.kind] = financing.get(line.category.kind, ZERO) + line.amount
@@ -395,4 +394,6 @@ def repayment_settled(app: Application) -> bool:
 def no_open_payouts(app: Application) -> bool:
     from grants.models.payouts import Payout
 
+    if prefetched(app, "payouts"):
+        return not any(p.state in Payout.OPEN_STATES for p in app.payouts.all())
     return not app.payouts.filter(state__in=Payout.OPEN_STATES).exists()

@@ -51,7 +51,7 @@ from grants.models.application_rules import (
     something_to_repay,
     vote_requirement_met,
 )
-from grants.models.base import MONEY, ZERO, add_months, money
+from grants.models.base import MONEY, ZERO, add_months, money, prefetched
 from grants.models.decision_rules import programme_rules_kept
 from grants.models.programmes import (
     Area,
@@ -247,8 +247,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def pending_decision(self) -> Decision | None:
         from grants.models.decisions import Decision
 
-        if "decisions" in getattr(self, "_prefetched_objects_cache", {}):
-            # The decisions as the case file loaded them: its many rules ask for it once.
+        if prefetched(self, "decisions"):
             proposed = [d for d in self.decisions.all() if d.status == Decision.Status.PROPOSED]
             return max(proposed, key=lambda d: d.pk, default=None)
         return self.decisions.filter(status=Decision.Status.PROPOSED).order_by("-id").first()
@@ -262,6 +261,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
         if "paid_total" in self.__dict__:
             return money(self.__dict__["paid_total"])
+        if prefetched(self, "payouts"):
+            return money(sum(p.amount for p in self.payouts.all() if p.state == Payout.State.PAID))
         total = self.payouts.filter(state=Payout.State.PAID).aggregate(s=Sum("amount"))["s"]
         return money(total)
 
@@ -283,9 +284,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
         if self.justified_amount is None:
             return ZERO
-        claimed = self.repayment_claims.exclude(state=RepaymentClaim.State.CANCELLED).aggregate(
-            s=Sum("principal")
-        )["s"]
+        if prefetched(self, "repayment_claims"):
+            cancelled = RepaymentClaim.State.CANCELLED
+            claims = self.repayment_claims.all()
+            claimed = sum(c.principal for c in claims if c.state != cancelled)
+        else:
+            claims = self.repayment_claims.exclude(state=RepaymentClaim.State.CANCELLED)
+            claimed = claims.aggregate(s=Sum("principal"))["s"]
         return max(ZERO, self.paid_amount - self.justified_amount - money(claimed))
 
     @property

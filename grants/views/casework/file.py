@@ -69,7 +69,8 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     user = request.user
     # What the rules of every step and the page read more than once is loaded once here: the
     # plan's rows (``Application.plan``), the decisions (``pending_decision``), the history
-    # (``application_seen``) and the early starts are read from these rows, not asked again.
+    # (``application_seen``), the payouts and claims (``repayable_amount``) and the early
+    # starts are read from these rows (``grants.models.prefetched``), not asked again.
     prefetch_related_objects(
         [app],
         Prefetch("cost_lines", queryset=CostLine.objects.select_related("category")),
@@ -79,9 +80,15 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
             queryset=Decision.objects.select_related("proposed_by", "confirmed_by"),
         ),
         Prefetch("status_changes", queryset=StatusChange.objects.select_related("actor")),
+        Prefetch("payouts", queryset=Payout.objects.select_related("certified_by", "ordered_by")),
         "early_starts",
     )
     load_documents(app.applicant)
+    # A proof check sets the justified amount, and only an amount no longer justified is
+    # claimed back: before either, the file has neither (most files: two queries fewer).
+    checked = app.justified_amount is not None
+    if checked:
+        prefetch_related_objects([app], "repayment_claims__repayments")
     pending = app.pending_decision
     if pending is not None:
         # Only a pending proposal's years are checked (the programme's rules on it).
@@ -107,7 +114,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     returned = {
         c.payout_id: c.reason for c in status_changes if c.transition == "return_for_certification"
     }
-    payouts = list(app.payouts.select_related("certified_by", "ordered_by"))
+    payouts = list(app.payouts.all())
     for payout in payouts:
         payout.return_reason = (
             returned.get(payout.pk) if payout.state == Payout.State.RETURNED else ""
@@ -121,10 +128,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
             if payout.state == Payout.State.CERTIFIED and not payout.can_order
             else []
         )
-    # A proof check sets the justified amount, and only an amount no longer justified is
-    # claimed back: before either, the file has neither (most files: two queries fewer).
-    checked = app.justified_amount is not None
-    claims = list(app.repayment_claims.prefetch_related("repayments")) if checked else []
+    claims = list(app.repayment_claims.all()) if checked else []
     for claim in claims:
         claim.can_settle = is_offered(claim, "settle", user)
     proof_check = app.proof_checks.prefetch_related("lines").first() if checked else None
