@@ -35,7 +35,7 @@ from grants.models import (
     StatusChange,
 )
 from grants.selectors.applications import application_rule_flags
-from grants.selectors.correspondence import request_items_of, thread_of
+from grants.selectors.correspondence import REQUEST_TRANSITIONS, request_items_of, thread_of
 from grants.selectors.documents import (
     attachments_of,
     receipt_files_of,
@@ -103,6 +103,9 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         if (reasons := s.why_not(app, user, offered=offered[s.slug]))
     ]
     status_changes = list(app.status_changes.all())
+    # Rows that only a step of the history creates (a referral its agenda item, a request for
+    # missing items its items) are not asked for while the history has no such step.
+    steps_taken = {change.transition for change in status_changes}
     timeline = sorted(
         [("change", c.created_at, c) for c in status_changes]
         + [("note", n.created_at, n) for n in app.internal_notes.select_related("author")]
@@ -155,7 +158,9 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "assessment": app.assessments.select_related("author")
         .prefetch_related("checklist_answers__item", "scores__criterion")
         .first(),
-        "agenda_items": list(app.agenda_items.select_related("meeting__committee")),
+        "agenda_items": list(app.agenda_items.select_related("meeting__committee"))
+        if "refer_to_committee" in steps_taken
+        else [],
         "early_starts": list(app.early_starts.all()),
         "payouts": payouts,
         "claims": claims,
@@ -171,7 +176,9 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "thread": thread,
         "thread_form": ThreadMessageForm(),
         "thread_post_url": reverse("casework:messages", args=[app.pk]),
-        "request_item_rows": request_items_of(app),
+        "request_item_rows": request_items_of(app)
+        if steps_taken.intersection(REQUEST_TRANSITIONS)
+        else [],
         "today": timezone.localdate(),
     }
 
