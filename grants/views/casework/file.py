@@ -65,7 +65,9 @@ def payout_form_id(payout: Payout, slug: str) -> str:
     return f"{slug}-{payout.pk}-%s"
 
 
-def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
+def file_context(request: HttpRequest, app: Application, *, read: bool = False) -> dict[str, Any]:
+    """What the file shows; ``read``: the person opens it to read (not re-shown after a
+    refused step), so its messages are marked as read."""
     user = request.user
     # What the rules of every step and the page read more than once is loaded once here: the
     # plan's rows (``Application.plan``), the decisions (``pending_decision``), the history
@@ -142,6 +144,11 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     letters = list(app.letters.all()) if decisions or claims else []
     receipts = list(app.receipts.all())
     thread = thread_of(app)
+    if read and any(all(r.user_id != user.pk for r in m.reads.all()) for m in thread):
+        # Marked read only when something is new (most visits ask nothing more), then shown
+        # with the receipts just written.
+        thread_mark_read(application=app, user=user)
+        thread = thread_of(app)
     return {
         "application": app,
         "seen": application_seen(app),
@@ -187,8 +194,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
 @require_GET
 def application_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
-    thread_mark_read(application=app, user=request.user)
-    return render(request, "grants/casework/file.html", file_context(request, app))
+    return render(request, "grants/casework/file.html", file_context(request, app, read=True))
 
 
 def changed_meanwhile_response(
