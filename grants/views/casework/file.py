@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -65,7 +65,9 @@ def payout_form_id(payout: Payout, slug: str) -> str:
     return f"{slug}-{payout.pk}-%s"
 
 
-def file_context(request: HttpRequest, app: Application, *, read: bool = False) -> dict[str, Any]:
+def file_context(
+    request: AuthenticatedHttpRequest, app: Application, *, read: bool = False
+) -> dict[str, Any]:
     """What the file shows; ``read``: the person opens it to read (not re-shown after a
     refused step), so its messages are marked as read."""
     user = request.user
