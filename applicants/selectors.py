@@ -7,7 +7,7 @@ applicant exists.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -70,26 +70,39 @@ def expired_standard_documents(applicant: Applicant) -> list[StandardDocument]:
     return [document for document in current_documents(applicant) if document.is_expired]
 
 
+def _documents_newest_first() -> Prefetch:
+    return Prefetch(
+        "standard_documents",
+        queryset=StandardDocument.objects.order_by(*_NEWEST_FIRST),
+        to_attr="documents_newest_first",
+    )
+
+
 def with_documents(applicants: QuerySet[Applicant]) -> QuerySet[Applicant]:
     """The applicants with all their standard documents, read in one query for all of them
     (``current_documents`` then asks no more)."""
-    return applicants.prefetch_related(
-        Prefetch(
-            "standard_documents",
-            queryset=StandardDocument.objects.order_by(*_NEWEST_FIRST),
-            to_attr="documents_newest_first",
-        )
-    )
+    return applicants.prefetch_related(_documents_newest_first())
+
+
+def load_documents(applicant: Applicant) -> None:
+    """The same for one applicant already loaded: the case file lists the documents and
+    flags the expired ones from one read."""
+    prefetch_related_objects([applicant], _documents_newest_first())
+
+
+def documents_newest_first(applicant: Applicant) -> list[StandardDocument]:
+    """All of the applicant's documents, per kind the newest first: as loaded, or read now."""
+    documents = getattr(applicant, "documents_newest_first", None)
+    if documents is None:
+        documents = list(applicant.standard_documents.order_by(*_NEWEST_FIRST))
+    return documents
 
 
 def current_documents(applicant: Applicant) -> list[StandardDocument]:
     """Per kind the newest upload (older ones stay for the record); all "other" documents."""
     seen: set[str] = set()
     current = []
-    documents = getattr(applicant, "documents_newest_first", None)
-    if documents is None:
-        documents = applicant.standard_documents.order_by(*_NEWEST_FIRST)
-    for document in documents:
+    for document in documents_newest_first(applicant):
         if document.kind != StandardDocument.Kind.OTHER and document.kind in seen:
             continue
         seen.add(document.kind)

@@ -90,6 +90,7 @@ from grants.models.base import (
     add_months,
     money,
     period_last_day,
+    prefetched,
 )
 from grants.models.budgets import (
     Budget,
@@ -307,6 +308,7 @@ __all__ = [
     "period_within_limit",
     "place_in_area",
     "plan_balances",
+    "prefetched",
     "programme_rules_kept",
     "project_described",
     "receipt_path",

@@ -9,19 +9,20 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Membership
 from core.types import StrOrPromise
-from grants.models.base import CENT, ZERO, period_last_day
+from grants.models.base import CENT, ZERO, money, period_last_day, prefetched
 from grants.models.eligibility import (
     amount_refusal,
     applicant_kind_refusal,
     place_refusal,
     start_refusal,
 )
-from grants.models.programmes import StaffRole, has_programme_role
+from grants.models.programmes import OWN_SHARE_KINDS, FinancingKind, StaffRole, has_programme_role
 from grants.rules import AllOf, Permission, condition, rule
 
 if TYPE_CHECKING:
@@ -232,6 +233,27 @@ class PlanSummary:
         return (self.requested_amount * 100 / self.total_costs).quantize(CENT, ROUND_HALF_UP)
 
 
+def plan_of(app: Application) -> PlanSummary:
+    """The plan's figures from its rows: summed in the database, or, when the caller loaded
+    the rows with their categories (``prefetch_related``, as the case file does), from those
+    rows, so that the rules of every step on one page add up the same rows only once."""
+    financing: dict[str, Decimal] = {}
+    if prefetched(app, "cost_lines") and prefetched(app, "financing_lines"):
+        costs = sum((line.amount for line in app.cost_lines.all()), ZERO)
+        for line in app.financing_lines.all():
+            financing[line.category.kind] = financing.get(line.category.kind, ZERO) + line.amount
+    else:
+        costs = app.cost_lines.aggregate(total=Sum("amount"))["total"] or ZERO
+        for row in app.financing_lines.values("category__kind").annotate(total=Sum("amount")):
+            financing[row["category__kind"]] = row["total"]
+    return PlanSummary(
+        total_costs=money(costs),
+        total_financing=money(sum(financing.values(), ZERO)),
+        own_share=money(sum((financing.get(k, ZERO) for k in OWN_SHARE_KINDS), ZERO)),
+        requested_amount=money(financing.get(FinancingKind.GRANT, ZERO)),
+    )
+
+
 @condition(
     _(
         "Der Finanzierungsplan ist nicht ausgeglichen: Ausgaben und Einnahmen müssen gleich hoch sein."
@@ -372,4 +394,6 @@ def repayment_settled(app: Application) -> bool:
 def no_open_payouts(app: Application) -> bool:
     from grants.models.payouts import Payout
 
+    if prefetched(app, "payouts"):
+        return not any(p.state in Payout.OPEN_STATES for p in app.payouts.all())
     return not app.payouts.filter(state__in=Payout.OPEN_STATES).exists()

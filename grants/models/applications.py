@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -43,6 +43,7 @@ from grants.models.application_rules import (
     period_within_limit,
     place_in_area,
     plan_balances,
+    plan_of,
     project_described,
     rejection_proposed,
     repayment_settled,
@@ -50,15 +51,13 @@ from grants.models.application_rules import (
     something_to_repay,
     vote_requirement_met,
 )
-from grants.models.base import MONEY, ZERO, add_months, money
+from grants.models.base import MONEY, ZERO, add_months, money, prefetched
 from grants.models.decision_rules import programme_rules_kept
 from grants.models.programmes import (
-    OWN_SHARE_KINDS,
     Area,
     Call,
     DocumentType,
     FieldOfAction,
-    FinancingKind,
     FinancingType,
     FundingArea,
     Programme,
@@ -225,17 +224,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @property
     def plan(self) -> PlanSummary:
-        costs = self.cost_lines.aggregate(total=Sum("amount"))["total"] or ZERO
-        financing = {
-            row["category__kind"]: row["total"]
-            for row in self.financing_lines.values("category__kind").annotate(total=Sum("amount"))
-        }
-        return PlanSummary(
-            total_costs=money(costs),
-            total_financing=money(sum(financing.values(), ZERO)),
-            own_share=money(sum((financing.get(k, ZERO) for k in OWN_SHARE_KINDS), ZERO)),
-            requested_amount=money(financing.get(FinancingKind.GRANT, ZERO)),
-        )
+        return plan_of(self)
 
     @property
     def applicant_label(self) -> str:
@@ -258,6 +247,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def pending_decision(self) -> Decision | None:
         from grants.models.decisions import Decision
 
+        if prefetched(self, "decisions"):
+            proposed = [d for d in self.decisions.all() if d.status == Decision.Status.PROPOSED]
+            return max(proposed, key=lambda d: d.pk, default=None)
         return self.decisions.filter(status=Decision.Status.PROPOSED).order_by("-id").first()
 
     # Pages may read the totals with the application (grants.selectors.applications);
@@ -269,6 +261,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
         if "paid_total" in self.__dict__:
             return money(self.__dict__["paid_total"])
+        if prefetched(self, "payouts"):
+            return money(sum(p.amount for p in self.payouts.all() if p.state == Payout.State.PAID))
         total = self.payouts.filter(state=Payout.State.PAID).aggregate(s=Sum("amount"))["s"]
         return money(total)
 
@@ -290,9 +284,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
         if self.justified_amount is None:
             return ZERO
-        claimed = self.repayment_claims.exclude(state=RepaymentClaim.State.CANCELLED).aggregate(
-            s=Sum("principal")
-        )["s"]
+        if prefetched(self, "repayment_claims"):
+            cancelled = RepaymentClaim.State.CANCELLED
+            claims = self.repayment_claims.all()
+            claimed = sum(c.principal for c in claims if c.state != cancelled)
+        else:
+            claims = self.repayment_claims.exclude(state=RepaymentClaim.State.CANCELLED)
+            claimed = claims.aggregate(s=Sum("principal"))["s"]
         return max(ZERO, self.paid_amount - self.justified_amount - money(claimed))
 
     @property
@@ -303,25 +301,17 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def missing_document_types(self) -> list[DocumentType]:
         """The required document types with no file: an attachment of that type, or a file
         sent in answer to an item of a Nachforderung that asked for that type."""
-        answered = (
-            self.request_items.filter(
-                document_type__isnull=False, answer__attachments__isnull=False
-            )
-            .order_by()
-            .values_list("document_type_id", flat=True)
+        # One query (the flags of the case file and the rules of several steps ask this).
+        answered = self.request_items.filter(
+            document_type=OuterRef("pk"), answer__attachments__isnull=False
         )
-        # One query for both (SQLite allows no ORDER BY in a UNION's parts): the case file's
-        # query count stays as it was.
-        present = set(
-            self.attachments.order_by().values_list("document_type_id", flat=True).union(answered)
-        )
-        return [
-            doc
-            for doc in self.programme.document_types.filter(
+        return list(
+            self.programme.document_types.filter(
                 stage=DocumentType.Stage.APPLICATION, required_for_submission=True
             )
-            if doc.pk not in present
-        ]
+            .exclude(Exists(self.attachments.filter(document_type=OuterRef("pk"))))
+            .exclude(Exists(answered))
+        )
 
     def proof_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()

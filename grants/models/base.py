@@ -28,6 +28,13 @@ MONEY: Final[Precision] = {"max_digits": 12, "decimal_places": 2}
 PERCENT: Final[Precision] = {"max_digits": 5, "decimal_places": 2}
 
 
+def prefetched(obj: models.Model, relation: str) -> bool:
+    """Whether ``relation`` of ``obj`` was loaded with ``prefetch_related``. Figures derived
+    from related rows then read those rows instead of asking the database again: the case
+    file loads them once for the rules of all its steps."""
+    return relation in getattr(obj, "_prefetched_objects_cache", {})
+
+
 def money(value: Decimal | int | str | None) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 

@@ -54,15 +54,10 @@ def thread_of(application: Application) -> list[ThreadMessage]:
 
 def request_items_of(application: Application) -> list[RequestItem]:
     """The items of the latest request for missing items (answered or not), in order."""
-    latest = (
-        application.request_items.order_by("-request__created_at", "-request_id")
-        .values_list("request_id", flat=True)
-        .first()
-    )
-    if latest is None:
+    # All items in one read (a file holds a few requests of a few items each), the latest
+    # request's kept.
+    items = list(application.request_items.select_related("request", "answer__author"))
+    if not items:
         return []
-    return list(
-        application.request_items.filter(request_id=latest).select_related(
-            "request", "answer__author"
-        )
-    )
+    latest = max(items, key=lambda item: (item.request.created_at, item.request_id)).request_id
+    return [item for item in items if item.request_id == latest]

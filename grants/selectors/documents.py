@@ -9,6 +9,7 @@ message thread), so an id of another case is a 404 like an application one may n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models.fields.files import FieldFile
@@ -17,8 +18,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from applicants.models import StandardDocument, User
+from applicants.selectors import documents_newest_first
 from core.files import shows_inline
-from grants.models import Application, Attachment, DocumentKind, Receipt, ThreadAttachment
+from grants.models import (
+    Application,
+    Attachment,
+    DocumentKind,
+    Receipt,
+    ThreadAttachment,
+    ThreadMessage,
+)
 from grants.selectors.applications import (
     applications_for_applicant_user,
     applications_for_staff,
@@ -143,24 +152,19 @@ def document_get(application: Application, kind: str, pk: int) -> Document:
 
 
 def standard_documents_of(application: Application) -> list[Document]:
-    return [
-        _standard(d, application.pk)
-        for d in application.applicant.standard_documents.order_by("kind", "-uploaded_at")
-    ]
+    return [_standard(d, application.pk) for d in documents_newest_first(application.applicant)]
 
 
 def attachments_of(application: Application) -> list[Document]:
     return [_attachment(a) for a in application.attachments.select_related("document_type")]
 
 
-def thread_attachments_of(application: Application) -> list[Document]:
-    return [
-        _thread(attachment)
-        for attachment in ThreadAttachment.objects.filter(message__application=application)
-        .select_related("message")
-        .order_by("id")
-    ]
+def thread_attachments_of(thread: Iterable[ThreadMessage]) -> list[Document]:
+    """The files of a thread as ``thread_of`` loaded it, in the order they were sent."""
+    attachments = [a for message in thread for a in message.attachments.all()]
+    return [_thread(a) for a in sorted(attachments, key=lambda a: a.pk)]
 
 
-def receipt_files_of(application: Application) -> list[Document]:
-    return [_receipt(r) for r in application.receipts.exclude(file="").order_by("number")]
+def receipt_files_of(receipts: Iterable[Receipt]) -> list[Document]:
+    """The receipts (in their order) that came with a file."""
+    return [_receipt(r) for r in receipts if r.file]

@@ -4,6 +4,7 @@ still open of it, and the payouts a proof check must settle first."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -72,11 +73,13 @@ class OpenPayoutHint:
     text: str
 
 
-def open_payout_hints(application: Application) -> list[OpenPayoutHint]:
-    """Each payout still in work, named with what the case worker must do before the proof
-    of use can be accepted (the proof check shows these instead of a bare refusal)."""
+def open_payout_hints(payouts: Iterable[Payout]) -> list[OpenPayoutHint]:
+    """Each of an application's ``payouts`` still in work (the case file has them loaded),
+    named with what the case worker must do before the proof of use can be accepted (the
+    proof check shows these instead of a bare refusal)."""
     hints = []
-    for payout in application.payouts.filter(state__in=Payout.OPEN_STATES).order_by("due_date"):
+    open_payouts = [payout for payout in payouts if payout.state in Payout.OPEN_STATES]
+    for payout in sorted(open_payouts, key=lambda payout: (payout.due_date, payout.pk)):
         if payout.state == Payout.State.EXPORTED:
             todo = _("Bitte die Zahlung der Kasse abwarten und als ausgezahlt erfassen.")
         elif payout.state == Payout.State.ORDERED:

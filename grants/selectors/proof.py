@@ -22,6 +22,7 @@ from grants.models import (
     BaseRate,
     CostLine,
     FinancingKind,
+    FinancingLine,
     Payout,
     ProofCheck,
     Receipt,
@@ -252,7 +253,20 @@ def proof_figures_for(
 ) -> ProofFigures:
     """Plan, actual, allowed and the effect on the grant per line of ``application``'s proof
     of use; ``recognised`` overrides what a case worker cut (by cost line id)."""
-    recognised = recognised or {}
+    return _proof_figures(
+        application,
+        recognised or {},
+        application.cost_lines.order_by("position", "id"),
+        application.financing_lines.select_related("category"),
+    )
+
+
+def _proof_figures(
+    application: Application,
+    recognised: Mapping[int, Decimal],
+    cost_lines: Iterable[CostLine],
+    financing_lines: Iterable[FinancingLine],
+) -> ProofFigures:
     costs = [
         CostInput(
             line.pk,
@@ -260,7 +274,7 @@ def proof_figures_for(
             line.amount,
             money(recognised.get(line.pk, line.actual_amount or ZERO)),
         )
-        for line in application.cost_lines.select_related("category").order_by("position", "id")
+        for line in cost_lines
     ]
     income = [
         IncomeInput(
@@ -268,9 +282,8 @@ def proof_figures_for(
             line.amount,
             line.actual_amount or ZERO,
         )
-        for line in application.financing_lines.exclude(category__kind=FinancingKind.GRANT)
-        .select_related("category")
-        .order_by("id")
+        for line in sorted(financing_lines, key=lambda line: line.pk)
+        if line.category.kind != FinancingKind.GRANT
     ]
     income += [
         IncomeInput(f"{extra.get_kind_display()}: {extra.description}", ZERO, extra.amount)
@@ -285,21 +298,23 @@ def proof_figures_for(
 
 
 def proof_figures_of_file(
-    application: Application, proof_check: ProofCheck | None, cost_lines: Sequence[Any]
+    application: Application,
+    proof_check: ProofCheck | None,
+    cost_lines: Sequence[CostLine],
+    financing_lines: Sequence[FinancingLine],
 ) -> ProofFigures | None:
     """The figures the case file shows: those of the latest check as recognised there, or,
-    before any check, those of the submitted proof of use as claimed."""
+    before any check, those of the submitted proof of use as claimed. The plan's rows as the
+    page loaded them (cost lines in the plan's order, financing lines with their categories):
+    a file without a proof costs no query here, one with a proof one (its unplanned income)."""
     if proof_check is not None:
-        return proof_figures_for(
-            application,
-            {line.cost_line_id: line.recognised_amount for line in proof_check.lines.all()},
-        )
-    # ``cost_lines`` as the page loaded them: a file without a proof costs no query here.
+        recognised = {line.cost_line_id: line.recognised_amount for line in proof_check.lines.all()}
+        return _proof_figures(application, recognised, cost_lines, financing_lines)
     if application.approved_amount is None or all(
         line.actual_amount is None for line in cost_lines
     ):
         return None
-    return proof_figures_for(application)
+    return _proof_figures(application, {}, cost_lines, financing_lines)
 
 
 @dataclass(frozen=True)
@@ -381,10 +396,18 @@ class ReceiptList:
 
 def receipt_list(application: Application) -> ReceiptList:
     """The receipts grouped by the plan's cost lines, in the plan's order; two queries."""
+    return receipt_list_of(
+        application.receipts.order_by("number"), application.cost_lines.select_related("category")
+    )
+
+
+def receipt_list_of(receipts: Iterable[Receipt], cost_lines: Iterable[CostLine]) -> ReceiptList:
+    """The list from receipts (by number) and cost lines (with their categories) already
+    loaded, as the case file has them."""
     by_line: dict[int, list[Receipt]] = {}
-    for receipt in application.receipts.order_by("number"):
+    for receipt in receipts:
         by_line.setdefault(receipt.cost_line_id, []).append(receipt)
-    lines = application.cost_lines.select_related("category").order_by("id")
+    lines = sorted(cost_lines, key=lambda line: line.pk)
     return ReceiptList([ReceiptLine(line, by_line.get(line.pk, [])) for line in lines])
 
 

@@ -19,6 +19,7 @@ from grants.models import (
     Application,
     ApplicationState,
     money,
+    prefetched,
 )
 
 S = ApplicationState
@@ -47,7 +48,11 @@ def _lock(application: Application) -> Application:
 
 def application_seen(application: Application) -> str:
     """Fingerprint of what a person saw: the state and the last recorded step."""
-    last = application.status_changes.aggregate(last=Max("id"))["last"] or 0
+    if prefetched(application, "status_changes"):
+        # The steps as the case file loaded them for its history: exactly what was seen.
+        last = max((change.pk for change in application.status_changes.all()), default=0)
+    else:
+        last = application.status_changes.aggregate(last=Max("id"))["last"] or 0
     return f"{application.state}.{last}"
 
 

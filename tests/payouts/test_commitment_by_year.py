@@ -211,7 +211,7 @@ def test_an_open_payout_is_named_in_the_proof_check_with_what_to_do(client, worl
     )
     app = advance(app, world, S.PROOF_SUBMITTED)
 
-    hints = open_payout_hints(app)
+    hints = open_payout_hints(app.payouts.all())
     assert [h.payout for h in hints] == [payout]
     assert "Die Auszahlung über 2.000,00 €" in hints[0].text
     assert "Bitte zeichnen und anordnen" in hints[0].text

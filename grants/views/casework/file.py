@@ -10,14 +10,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from applicants.selectors import load_documents
 from core.money import parse_eur
 from core.types import AuthenticatedHttpRequest
 from grants.errors import ActionRefused, ChangedMeanwhile, NotPermitted
@@ -27,11 +28,14 @@ from grants.lifecycle import is_offered, refusals
 from grants.models import (
     Application,
     Budget,
+    CostLine,
     Decision,
+    FinancingLine,
     Payout,
+    StatusChange,
 )
 from grants.selectors.applications import application_rule_flags
-from grants.selectors.correspondence import request_items_of, thread_of
+from grants.selectors.correspondence import REQUEST_TRANSITIONS, request_items_of, thread_of
 from grants.selectors.documents import (
     attachments_of,
     receipt_files_of,
@@ -39,7 +43,12 @@ from grants.selectors.documents import (
     thread_attachments_of,
 )
 from grants.selectors.payouts import open_payout_hints
-from grants.selectors.proof import proof_figures_for, proof_figures_of_file, receipt_list
+from grants.selectors.proof import (
+    proof_figures_for,
+    proof_figures_of_file,
+    receipt_list,
+    receipt_list_of,
+)
 from grants.services.assessment import (
     internal_note_create,
 )
@@ -56,11 +65,39 @@ def payout_form_id(payout: Payout, slug: str) -> str:
     return f"{slug}-{payout.pk}-%s"
 
 
-def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
+def file_context(
+    request: AuthenticatedHttpRequest, app: Application, *, read: bool = False
+) -> dict[str, Any]:
+    """What the file shows; ``read``: the person opens it to read (not re-shown after a
+    refused step), so its messages are marked as read."""
     user = request.user
+    # What the rules of every step and the page read more than once is loaded once here: the
+    # plan's rows (``Application.plan``), the decisions (``pending_decision``), the history
+    # (``application_seen``), the payouts and claims (``repayable_amount``) and the early
+    # starts are read from these rows (``grants.models.prefetched``), not asked again.
+    prefetch_related_objects(
+        [app],
+        Prefetch("cost_lines", queryset=CostLine.objects.select_related("category")),
+        Prefetch("financing_lines", queryset=FinancingLine.objects.select_related("category")),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.select_related("proposed_by", "confirmed_by"),
+        ),
+        Prefetch("status_changes", queryset=StatusChange.objects.select_related("actor")),
+        Prefetch("payouts", queryset=Payout.objects.select_related("certified_by", "ordered_by")),
+        "early_starts",
+    )
+    load_documents(app.applicant)
+    # A proof check sets the justified amount, and only an amount no longer justified is
+    # claimed back: before either, the file has neither (most files: two queries fewer).
+    checked = app.justified_amount is not None
+    if checked:
+        prefetch_related_objects([app], "repayment_claims__repayments")
+    pending = app.pending_decision
+    if pending is not None:
+        # Only a pending proposal's years are checked (the programme's rules on it).
+        prefetch_related_objects([pending], "year_amounts")
     plan = app.plan
-    # Each step's rules are asked once: conditions read the plan and the proposal.
-    prefetch_related_objects([app], "early_starts")
     offered = {slug: step.offered(app, user) for slug, step in STEPS.items()}
     # Destructive steps (reject, claim back, revoke) come last, never as the first button.
     steps = sorted((s for s in STEPS.values() if offered[s.slug]), key=lambda s: s.danger)
@@ -69,21 +106,25 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         for s in STEPS.values()
         if (reasons := s.why_not(app, user, offered=offered[s.slug]))
     ]
+    status_changes = list(app.status_changes.all())
+    # Rows that only a step of the history creates (a referral its agenda item, a request for
+    # missing items its items) are not asked for while the history has no such step.
+    steps_taken = {change.transition for change in status_changes}
     timeline = sorted(
-        [("change", c.created_at, c) for c in app.status_changes.select_related("actor")]
+        [("change", c.created_at, c) for c in status_changes]
         + [("note", n.created_at, n) for n in app.internal_notes.select_related("author")]
         + [("opening", o.opened_at, o) for o in app.document_openings.select_related("actor")],
         key=lambda row: row[1],
         reverse=True,
     )
-    payouts = list(app.payouts.select_related("certified_by", "ordered_by"))
+    # The latest reason each payout was sent back for certification, from the history above.
+    returned = {
+        c.payout_id: c.reason for c in status_changes if c.transition == "return_for_certification"
+    }
+    payouts = list(app.payouts.all())
     for payout in payouts:
         payout.return_reason = (
-            payout.status_changes.filter(transition="return_for_certification")
-            .values_list("reason", flat=True)
-            .last()
-            if payout.state == Payout.State.RETURNED
-            else ""
+            returned.get(payout.pk) if payout.state == Payout.State.RETURNED else ""
         )
         payout.can_certify = is_offered(payout, "certify", user)
         payout.can_order = is_offered(payout, "order", user)
@@ -94,50 +135,59 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
             if payout.state == Payout.State.CERTIFIED and not payout.can_order
             else []
         )
-    claims = list(app.repayment_claims.all())
+    claims = list(app.repayment_claims.all()) if checked else []
     for claim in claims:
         claim.can_settle = is_offered(claim, "settle", user)
-    proof_check = app.proof_checks.prefetch_related("lines__cost_line").first()
-    cost_lines = list(app.cost_lines.select_related("category"))
-    letters = list(app.letters.all())
-    decisions = list(
-        app.decisions.select_related("proposed_by", "confirmed_by").prefetch_related(
-            "year_amounts", "planned_instalments"
-        )
-    )
+    proof_check = app.proof_checks.prefetch_related("lines").first() if checked else None
+    cost_lines = list(app.cost_lines.all())
+    financing_lines = list(app.financing_lines.all())
+    decisions = list(app.decisions.all())
+    # Letters are made for decisions and claims only.
+    letters = list(app.letters.all()) if decisions or claims else []
+    receipts = list(app.receipts.all())
+    thread = thread_of(app)
+    if read and any(all(r.user_id != user.pk for r in m.reads.all()) for m in thread):
+        # Marked read only when something is new (most visits ask nothing more), then shown
+        # with the receipts just written.
+        thread_mark_read(application=app, user=user)
+        thread = thread_of(app)
     return {
         "application": app,
         "seen": application_seen(app),
         "plan": plan,
         "flags": application_rule_flags(app, plan),
         "cost_lines": cost_lines,
-        "financing_lines": list(app.financing_lines.select_related("category")),
+        "financing_lines": financing_lines,
         "attachments": attachments_of(app),
         "standard_documents": standard_documents_of(app),
-        "thread_attachments": thread_attachments_of(app),
-        "receipt_files": receipt_files_of(app),
+        "thread_attachments": thread_attachments_of(thread),
+        "receipt_files": receipt_files_of(receipts),
         **letters_context(app, letters, decisions),
         "decisions": decisions,
         "assessment": app.assessments.select_related("author")
         .prefetch_related("checklist_answers__item", "scores__criterion")
         .first(),
-        "agenda_items": list(app.agenda_items.select_related("meeting__committee")),
+        "agenda_items": list(app.agenda_items.select_related("meeting__committee"))
+        if "refer_to_committee" in steps_taken
+        else [],
         "early_starts": list(app.early_starts.all()),
         "payouts": payouts,
         "claims": claims,
         # The proof check waits for these: each named with what to do, not a bare refusal.
-        "payout_hints": open_payout_hints(app) if app.state in PROOF_UNDER_CHECK_STATES else [],
+        "payout_hints": open_payout_hints(payouts) if app.state in PROOF_UNDER_CHECK_STATES else [],
         "proof_check": proof_check,
-        "proof_figures": proof_figures_of_file(app, proof_check, cost_lines),
-        "receipts": receipt_list(app) if app.receipts.exists() else None,
+        "proof_figures": proof_figures_of_file(app, proof_check, cost_lines, financing_lines),
+        "receipts": receipt_list_of(receipts, cost_lines) if receipts else None,
         "steps": steps,
         "blocked": blocked,
         "timeline": timeline,
         "note_form": f.NoteForm(),
-        "thread": thread_of(app),
+        "thread": thread,
         "thread_form": ThreadMessageForm(),
         "thread_post_url": reverse("casework:messages", args=[app.pk]),
-        "request_item_rows": request_items_of(app),
+        "request_item_rows": request_items_of(app)
+        if steps_taken.intersection(REQUEST_TRANSITIONS)
+        else [],
         "today": timezone.localdate(),
     }
 
@@ -146,8 +196,7 @@ def file_context(request: HttpRequest, app: Application) -> dict[str, Any]:
 @require_GET
 def application_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = application_for_case_worker(request, pk)
-    thread_mark_read(application=app, user=request.user)
-    return render(request, "grants/casework/file.html", file_context(request, app))
+    return render(request, "grants/casework/file.html", file_context(request, app, read=True))
 
 
 def changed_meanwhile_response(
