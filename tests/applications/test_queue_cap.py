@@ -117,3 +117,18 @@ def test_a_name_shared_by_many_applicants_is_found_as_by_few(client, world, monk
         '"applicants_applicant"' in q["sql"] and '"grants_application"' in q["sql"]
         for q in queries.captured_queries
     )
+
+
+def test_within_the_cap_the_page_is_read_from_the_ids_the_count_found(client, world, gardens):
+    """The count of a search reads the matches' ids; the page is sorted from those instead of
+    walking the sort's index past every row that does not match (a rare term at 1,000,000
+    applications: 118 ms)."""
+    client.force_login(world.case_worker)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE, {"q": "garten", "sort": "-file_number"})
+    sorted_ids = [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"]]
+    page_query = next(sql for sql in sorted_ids if 'file_number" DESC' in sql)
+    ids = ", ".join(str(a.pk) for a in sorted(gardens, key=lambda a: a.pk))
+    assert f'"grants_application"."id" IN ({ids})' in page_query, page_query
+    expected = sorted(gardens, key=lambda a: a.file_number, reverse=True)
+    assert [row["pk"] for row in response.context["page"].object_list] == [a.pk for a in expected]

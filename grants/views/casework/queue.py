@@ -108,7 +108,13 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset, applications = queue(request.user, request.GET)
     # The counts per state give the total as well: one query less than the paginator's own.
     # Beyond the cap, the pages go as far as the cap, and the page says to narrow the search.
-    counts = queue_counts(filterset, applications, request.user)
+    counts, matches = queue_counts(filterset, applications, request.user)
+    if matches is not None:
+        # At most the cap matched, and counting them read their ids: the page is sorted from
+        # those (a sort of a thousand rows at most) instead of walking the sort's index past
+        # every row that does not match, which a rare search term made long (118 ms of a
+        # name search at 1,000,000 applications).
+        applications = applications.filter(pk__in=matches)
     paginator = QueuePaginator(applications, PER_PAGE)
     paginator.count = COUNT_CAP if counts is None else sum(row["n"] for row in counts)
     page = paginator.get_page(request.GET.get("seite"))
