@@ -16,3 +16,10 @@ def make_decision_letter(decision_id: int) -> bool:
     from grants.services.decisions import decision_letter_make
 
     return decision_letter_make(decision_id=decision_id) is not None
+
+
+@task()
+def make_submission_pdf(submission_id: int) -> bool:
+    from grants.services.application_submissions import submission_pdf_make
+
+    return submission_pdf_make(submission_id=submission_id)

@@ -1,10 +1,14 @@
 """The version of record of each submission: the row written in the submitting transaction,
-and its PDF (every answer, the plan, the attachments, the declarations) made after the commit,
-as the decision letter is, so that no PDF is rendered while the application's row is locked.
-The download makes the PDF if the step after the commit never ran."""
+and its PDF (every answer, the plan, the attachments, the declarations) made by a background
+task enqueued after the commit, as the decision letter is: no PDF is rendered while the
+application's row is locked, and a submission in a deadline rush costs the web worker tens of
+milliseconds instead of the PDF's few hundred (bench/load.py --mode rush). The application
+stays locked after its submission until the case worker asks for more, so the worker renders
+what was submitted; the download makes the PDF if the task never ran."""
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Any
 
@@ -18,6 +22,9 @@ from applicants.models import User
 from grants.models import Application, Submission
 from grants.selectors.applications import application_answers
 from grants.services.letters import html_to_pdf, letter_language
+from grants.tasks import make_submission_pdf
+
+logger = logging.getLogger(__name__)
 
 
 def submission_create(
@@ -31,14 +38,27 @@ def submission_create(
         submitted_by=actor,
         declarations=declarations or {},
     )
-    transaction.on_commit(partial(_pdf_after_commit, submission.pk), robust=True)
+    transaction.on_commit(partial(_enqueue_pdf, submission.pk), robust=True)
     return submission
 
 
-def _pdf_after_commit(submission_id: int) -> None:
+def _enqueue_pdf(submission_id: int) -> None:
+    try:
+        make_submission_pdf.enqueue(submission_id=submission_id)
+    except Exception:
+        logger.exception(
+            "Could not enqueue the PDF of submission %s; its first download makes it",
+            submission_id,
+        )
+
+
+def submission_pdf_make(*, submission_id: int) -> bool:
+    """The background step after a submission: makes its PDF unless it exists already."""
     submission = Submission.objects.filter(pk=submission_id, pdf="").first()
-    if submission is not None:
-        submission_pdf(submission)
+    if submission is None:
+        return False
+    submission_pdf(submission)
+    return True
 
 
 def submission_pdf(submission: Submission) -> bytes:

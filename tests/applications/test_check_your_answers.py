@@ -9,10 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from grants.models import ApplicationState, Attachment, DocumentType, Submission
 from grants.services.applications import application_request_changes
+from grants.tasks import make_submission_pdf
 from tests.factories import DECLARATIONS, advance
 
 S = ApplicationState
@@ -76,6 +78,39 @@ def test_submission_needs_every_declaration_and_names_all_missing_at_once(client
     assert not Submission.objects.exists()
 
 
+@pytest.fixture
+def tasks_run_at_once(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_a_submission_commits_without_its_pdf_and_a_task_makes_it(
+    client, world, app, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The PDF is rendered by the worker, not in the submitting request (a deadline rush)."""
+    rendered = []
+    monkeypatch.setattr(
+        "grants.services.application_submissions.html_to_pdf",
+        lambda html: rendered.append(html) or b"%PDF-1.7 test",
+    )
+    client.force_login(world.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("portal:check", args=[app.pk]), DECLARATIONS)
+
+    assert response.status_code == 302
+    submission = Submission.objects.get(application=app)
+    assert not submission.pdf and not rendered
+    task = DBTaskResult.objects.get(task_path="grants.tasks.make_submission_pdf")
+    assert task.args_kwargs["kwargs"] == {"submission_id": submission.pk}
+
+    assert make_submission_pdf.call(submission_id=submission.pk) is True
+    submission.refresh_from_db()
+    assert submission.pdf and len(rendered) == 1
+    # A repeated task changes nothing: the first PDF stays the record.
+    assert make_submission_pdf.call(submission_id=submission.pk) is False
+    assert len(rendered) == 1
+
+
+@pytest.mark.usefixtures("tasks_run_at_once")
 def test_submission_keeps_declarations_and_a_pdf_of_every_answer(
     client, world, attached, django_capture_on_commit_callbacks
 ):
@@ -105,6 +140,7 @@ def test_submission_keeps_declarations_and_a_pdf_of_every_answer(
         assert expected in text
 
 
+@pytest.mark.usefixtures("tasks_run_at_once")
 def test_each_resubmission_keeps_its_own_pdf(
     client, world, app, django_capture_on_commit_callbacks
 ):
