@@ -32,6 +32,7 @@ def rush_mode(args) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
     from applicants.models import Applicant, ApplicantKind, Membership, User
     from bench.load import build
@@ -43,6 +44,7 @@ def rush_mode(args) -> None:
         FileNumberSequence,
         FinancingCategory,
         FinancingKind,
+        Submission,
     )
     from grants.services.applications import (
         PlanLine,
@@ -170,6 +172,13 @@ def rush_mode(args) -> None:
     )
     expected = list(range(first_number + 1, first_number + len(numbers) + 1))
     mails = Message.objects.count() - messages_before
+    # The submissions' PDFs are made by the worker after the rush (not running here): each
+    # must have its task waiting, so that none is lost.
+    submitted = Submission.objects.filter(application__in=[a.pk for _u, a in drafts])
+    pdf_tasks = DBTaskResult.objects.filter(
+        task_path="grants.tasks.make_submission_pdf",
+        args_kwargs__kwargs__submission_id__in=list(submitted.values_list("pk", flat=True)),
+    ).count()
     call_command("reconcile_budgets", verbosity=0)
     print(
         f"\nrush: {args.applicants} applicants, {args.connections} at once, one call "
@@ -184,6 +193,7 @@ def rush_mode(args) -> None:
         + f"\nfile numbers unique and gap-free: {numbers == expected} "
         f"({numbers[0] if numbers else '-'}..{numbers[-1] if numbers else '-'})\n"
         f"mails written to the outbox: {mails} for {len(numbers)} submissions\n"
+        f"PDF tasks waiting for the worker: {pdf_tasks} for {submitted.count()} submissions\n"
         f"budgets match their ledgers: yes (reconcile_budgets)"
     )
     for error in errors[:5]:
