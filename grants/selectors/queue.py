@@ -325,15 +325,21 @@ class QueuePaginator(Paginator):
     it skips (page 50: 2,450 of them). The second step asks for the ids alone: they passed the
     access rule and the filters in the first."""
 
-    def __init__(self, applications: QuerySet[Application], per_page: int) -> None:
+    def __init__(
+        self, applications: QuerySet[Application], per_page: int, *, capped: bool = False
+    ) -> None:
         super().__init__(applications, per_page)
         self.applications = applications
+        self.capped = capped
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        # Not past the count, which a capped search sets below the number of matches.
-        top = min(bottom + self.per_page, self.count)
+        top = bottom + self.per_page
+        # A capped search stops at the cap. An exact count only numbers the pages: the kept
+        # counts may drift until the nightly reconciliation, and must never hide a row.
+        if self.capped:
+            top = min(top, self.count)
         ids = list(self.applications.values_list("pk", flat=True)[bottom:top])
         shown = Application.objects.filter(pk__in=ids).order_by()
         rows = {row["pk"]: row for row in shown.values(*ROW_COLUMNS, **ROW_RELATED)}

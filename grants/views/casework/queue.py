@@ -115,7 +115,7 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         # every row that does not match, which a rare search term made long (118 ms of a
         # name search at 1,000,000 applications).
         applications = applications.filter(pk__in=matches)
-    paginator = QueuePaginator(applications, PER_PAGE)
+    paginator = QueuePaginator(applications, PER_PAGE, capped=counts is None)
     paginator.count = COUNT_CAP if counts is None else sum(row["n"] for row in counts)
     page = paginator.get_page(request.GET.get("seite"))
     params = request.GET.copy()
