@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from grants.models import Application, ApplicationState, Area, Call, FieldOfAction, StaffRole
 from grants.selectors.queue import filter_choices
-from tests.factories import CallFactory, ProgrammeFactory, advance, draft
+from tests.factories import CallFactory, ProgrammeFactory, advance, draft, staff
 
 S = ApplicationState
 QUEUE = "/sachbearbeitung/antraege/"
@@ -112,3 +112,17 @@ def test_the_queue_runs_twelve_queries(client, world):
         client.get(QUEUE)
     # Fifteen before the filter's four option lists became one query.
     assert len(queries.captured_queries) == 12, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_a_colleague_with_a_four_digit_id_can_be_taken_over(client, world):
+    """Ids are not numbers to read: rendered in German they would say "987.654", and the file
+    would always count as "assigned meanwhile" (seen on PostgreSQL, whose ids pass 1,000)."""
+    colleague = staff(world.programme, pk=987654)
+    app = advance(draft(world), world, S.SUBMITTED)
+    Application.objects.filter(pk=app.pk).update(assigned_to=colleague)
+    client.force_login(world.case_worker)
+    page = client.get(QUEUE).content.decode()
+    assert f'formaction="{QUEUE}{app.pk}/mir-zuweisen/" name="shown" value="987654"' in page
+    client.post(f"{QUEUE}{app.pk}/mir-zuweisen/", {"query": "", "shown": "987654"})
+    app.refresh_from_db()
+    assert app.assigned_to == world.case_worker
